@@ -1,0 +1,38 @@
+# The two commands of the README: `make run` and `make test`. Everything else is optional.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test serve install migrate demo browser-tools bench audit backup restore clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "需要 Python 3.12 或更高版本 (Python 3.12+ is required)")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Installs, migrates, loads the demo content, creates an administrator and serves the
+# portal with gunicorn + WhiteNoise at http://127.0.0.1:$(PORT). Safe to run again.
+run: export PORTAL_LOCAL ?= 1
+run: export HTTPS ?= off
+run: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py load_demo
+	$(PY) manage.py ensure_admin
+	@echo "门户网站: http://127.0.0.1:$(PORT)/   后台: http://127.0.0.1:$(PORT)/admin/"
+	$(VENV)/bin/gunicorn yanan_portal.wsgi --config deploy/gunicorn.conf.py --bind 127.0.0.1:$(PORT)
+
+# The whole suite: SQLite when DATABASE_URL is unset, PostgreSQL when it is set.
+# Browser tests run when Chromium is installed (.ci/run makes them mandatory).
+test: $(STAMP)
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) var

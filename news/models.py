@@ -1,0 +1,237 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
+
+from yanan_portal.richtext import RICH_TEXT_CONFIG, sanitize_html
+from yanan_portal.uploads import validate_attachment, validate_image
+
+
+class Channel(models.Model):
+    """A 栏目: at most two levels, e.g. 组织建设 or 工作动态 / 县区动态."""
+
+    name = models.CharField(_("名称"), max_length=50)
+    slug = models.SlugField(
+        _("网址标识"),
+        max_length=50,
+        unique=True,
+        help_text=_("英文小写字母、数字或连字符,用在网址中,例如 org 或 notices。发布后请勿修改。"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级栏目"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        limit_choices_to={"parent__isnull": True},
+        help_text=_("留空为一级栏目。栏目最多两级。"),
+    )
+    description = models.CharField(_("栏目说明"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0, help_text=_("数字小的排在前面。"))
+    show_in_nav = models.BooleanField(_("显示在导航中"), default=True)
+
+    class Meta:
+        verbose_name = _("栏目")
+        verbose_name_plural = _("栏目")
+        ordering = ["order", "id"]
+        indexes = [models.Index(fields=["order", "id"], name="channel_order_idx")]
+
+    def __str__(self):
+        return f"{self.parent.name} / {self.name}" if self.parent_id and self.parent else self.name
+
+    def get_absolute_url(self):
+        return reverse("news:channel", kwargs={"slug": self.slug})
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.parent_id:
+            if self.parent_id == self.pk:
+                raise ValidationError({"parent": _("栏目不能以自己为上级。")})
+            if self.parent.parent_id:
+                raise ValidationError({"parent": _("栏目最多两级:上级栏目必须是一级栏目。")})
+            if self.pk and self.children.exists():
+                raise ValidationError({"parent": _("此栏目已有下级栏目,不能再成为其他栏目的下级。")})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The one rule for everything the public sees: published, and its time has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        """Columns and joins that article cards need, without the body."""
+        return self.select_related("channel", "channel__parent").defer("body")
+
+    def in_channel_tree(self, channel):
+        return self.filter(Q(channel=channel) | Q(channel__parent=channel))
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        REVIEW = "review", _("待审核")
+        PUBLISHED = "published", _("已发布")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    title = models.CharField(_("标题"), max_length=200)
+    channel = models.ForeignKey(
+        Channel, verbose_name=_("栏目"), on_delete=models.PROTECT, related_name="articles"
+    )
+    summary = models.TextField(
+        _("摘要"), max_length=500, blank=True, help_text=_("列表和分享卡片中显示,最多 500 字。")
+    )
+    body = ProseEditorField(_("正文"), config=RICH_TEXT_CONFIG, sanitize=True, blank=True)
+    cover = models.ImageField(
+        _("封面图片"),
+        upload_to="covers/%Y/%m/",
+        blank=True,
+        validators=[validate_image],
+        help_text=_("JPEG、PNG、WebP 或 GIF,不超过 20 MB。"),
+    )
+    cover_alt = models.CharField(
+        _("封面图片说明"), max_length=200, blank=True, help_text=_("为看不见图片的读者描述图片内容。")
+    )
+    author = models.CharField(_("作者"), max_length=100, blank=True)
+    source = models.CharField(_("来源"), max_length=100, blank=True, default="延安市老促会")
+    responsible_editor = models.CharField(_("责任编辑"), max_length=50, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("发布时间"),
+        null=True,
+        blank=True,
+        help_text=_("首次发布的时间;晚于现在即为定时发布。发布后不再改写。"),
+    )
+    content_updated_at = models.DateTimeField(
+        _("更新时间"), null=True, blank=True, help_text=_("发布后内容再次修改的时间。")
+    )
+    is_headline = models.BooleanField(_("头条"), default=False)
+    is_pinned = models.BooleanField(_("置顶"), default=False)
+    views = models.PositiveIntegerField(_("浏览量"), default=0)
+    counties = models.ManyToManyField(
+        "members.CountyBranch", verbose_name=_("相关县区"), blank=True, related_name="articles"
+    )
+    programmes = models.ManyToManyField(
+        "projects.Programme", verbose_name=_("相关项目"), blank=True, related_name="articles"
+    )
+    is_sample = models.BooleanField(
+        _("示例数据"), default=False, help_text=_("演示用的示例文章,不是真实报道。")
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("最后修改人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发布人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("文章")
+        verbose_name_plural = _("文章")
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-published_at", "-id"], name="article_public_idx"),
+            models.Index(
+                fields=["channel", "status", "-is_pinned", "-published_at", "-id"],
+                name="article_channel_idx",
+            ),
+            models.Index(fields=["status", "is_headline", "-published_at"], name="article_headline_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("news:article", kwargs={"channel": self.channel.slug, "pk": self.pk})
+
+    def save(self, *args, **kwargs):
+        # Whatever door the text came through, only the allowlist is stored.
+        self.body = sanitize_html(self.body)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        """Python twin of ``ArticleQuerySet.published``; the tests keep the two in step."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == self.Status.PUBLISHED and not self.is_published
+
+    def get_status_display_full(self) -> str:
+        return _("定时发布") if self.is_scheduled else self.get_status_display()
+
+    def count_view(self) -> None:
+        """One atomic ``UPDATE … SET views = views + 1``: parallel readers lose nothing."""
+        Article.objects.filter(pk=self.pk).update(views=F("views") + 1)
+
+
+class Attachment(models.Model):
+    article = models.ForeignKey(
+        Article, verbose_name=_("文章"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(
+        _("文件"),
+        upload_to="attachments/%Y/%m/",
+        validators=[validate_attachment],
+        help_text=_("PDF、Word、Excel、PowerPoint 或 ZIP,不超过 50 MB。"),
+    )
+    name = models.CharField(
+        _("显示名称"), max_length=200, blank=True, help_text=_("留空则使用上传时的文件名。")
+    )
+    size = models.PositiveBigIntegerField(_("大小(字节)"), default=0, editable=False)
+    kind = models.CharField(_("类型"), max_length=10, blank=True, editable=False)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.file:
+            if not self.name:
+                self.name = getattr(self.file, "original_name", None) or self.file.name.rsplit("/", 1)[-1]
+            self.size = self.file.size
+            self.kind = self.file.name.rsplit(".", 1)[-1].upper() if "." in self.file.name else ""
+        super().save(*args, **kwargs)

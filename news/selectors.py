@@ -1,0 +1,52 @@
+"""Reads of articles that span several tables, for the home page and boxes."""
+
+from django.db.models import F, Window
+from django.db.models.functions import Coalesce, RowNumber
+
+from .models import Article, Channel
+
+
+def latest_by_top_channel(*, per_channel: int = 6) -> list[tuple[Channel, list[Article]]]:
+    """The latest published articles of each top-level channel shown in the navigation.
+
+    One query for all channels (a window function numbers each channel tree's articles),
+    so the home page's query count does not grow with channels or articles.
+    """
+    channels = list(Channel.objects.filter(parent__isnull=True, show_in_nav=True))
+    if not channels:
+        return []
+    top_channel = Coalesce(F("channel__parent_id"), F("channel_id"))
+    ranked = (
+        Article.objects.published()
+        .for_listing()
+        .annotate(
+            top_channel_id=top_channel,
+            rank=Window(
+                RowNumber(),
+                partition_by=[top_channel],
+                order_by=[F("published_at").desc(), F("id").desc()],
+            ),
+        )
+        .filter(rank__lte=per_channel, top_channel_id__in=[c.id for c in channels])
+        .order_by("-published_at", "-id")
+    )
+    by_channel: dict[int, list[Article]] = {c.id: [] for c in channels}
+    for article in ranked:
+        by_channel[article.top_channel_id].append(article)
+    return [(channel, by_channel[channel.id]) for channel in channels]
+
+
+def headlines(*, limit: int = 3) -> list[Article]:
+    return list(
+        Article.objects.published().for_listing().filter(is_headline=True).order_by("-published_at", "-id")[:limit]
+    )
+
+
+def pinned(*, limit: int = 5, exclude: list[int] = ()) -> list[Article]:
+    return list(
+        Article.objects.published()
+        .for_listing()
+        .filter(is_pinned=True)
+        .exclude(id__in=exclude)
+        .order_by("-published_at", "-id")[:limit]
+    )

@@ -1,0 +1,113 @@
+import re
+
+from django.conf import settings
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import cached_property
+from django.views.generic import DetailView, ListView
+
+from yanan_portal.pagination import ElidedPageRangeMixin
+
+from .models import Article, Channel
+
+# Crawlers and link-preview fetchers do not count as readers (see README, 浏览量).
+_CRAWLER_UA = re.compile(
+    r"bot|crawl|spider|slurp|baiduspider|yisouspider|sogou|bytespider|headless|preview|"
+    r"curl|wget|python-requests|httpx|go-http-client|java/|okhttp|facebookexternalhit|"
+    r"lighthouse|wrk|apachebench",
+    re.IGNORECASE,
+)
+
+
+def is_crawler(request) -> bool:
+    user_agent = request.headers.get("User-Agent", "")
+    return not user_agent or bool(_CRAWLER_UA.search(user_agent))
+
+
+# The article page's 字号 大/中/小 switch sets the same cookie as the header's control.
+ARTICLE_TEXT_SIZES = [("xl", "大"), ("lg", "中"), ("md", "小")]
+
+
+def channel_crumbs(channel, *, current: bool) -> list[dict]:
+    """Breadcrumb items below 网站首页: the parent channel, then the channel itself."""
+    crumbs = []
+    if channel.parent_id:
+        crumbs.append({"name": channel.parent.name, "url": channel.parent.get_absolute_url()})
+    crumbs.append({"name": channel.name, "url": None if current else channel.get_absolute_url()})
+    return crumbs
+
+
+class ChannelArticleListView(ElidedPageRangeMixin, ListView):
+    """A channel's articles, newest first with pinned ones on top; a parent lists its children's too."""
+
+    template_name = "news/channel_detail.html"
+    context_object_name = "articles"
+
+    def get_paginate_by(self, queryset):
+        return settings.NEWS_PAGE_SIZE
+
+    @cached_property
+    def channel(self):
+        return get_object_or_404(Channel.objects.select_related("parent"), slug=self.kwargs["slug"])
+
+    def get_queryset(self):
+        return (
+            Article.objects.published()
+            .in_channel_tree(self.channel)
+            .for_listing()
+            .order_by("-is_pinned", "-published_at", "-id")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        top = self.channel.parent or self.channel
+        context.update(
+            channel=self.channel,
+            section=top,
+            crumbs=channel_crumbs(self.channel, current=True),
+            subchannels=list(Channel.objects.filter(parent=top)),
+        )
+        return context
+
+
+class ArticleDetailView(DetailView):
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return Article.objects.published().select_related("channel", "channel__parent")
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object.channel.slug != kwargs["channel"]:
+            # One address per article: an old or mistyped channel slug moves to the right one.
+            return redirect(self.object, permanent=True)
+        if not is_crawler(request):
+            self.object.count_view()
+            self.object.views += 1
+        context = self.get_context_data(object=self.object)
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        article = self.object
+        siblings = Article.objects.published().filter(channel_id=article.channel_id).only(
+            "id", "title", "channel_id", "published_at"
+        )
+        older = Q(published_at__lt=article.published_at) | Q(
+            published_at=article.published_at, id__lt=article.id
+        )
+        newer = Q(published_at__gt=article.published_at) | Q(
+            published_at=article.published_at, id__gt=article.id
+        )
+        context.update(
+            channel=article.channel,
+            section=article.channel.parent or article.channel,
+            attachments=list(article.attachments.all()),
+            previous_article=siblings.filter(newer).order_by("published_at", "id").first(),
+            next_article=siblings.filter(older).order_by("-published_at", "-id").first(),
+            canonical_url=settings.SITE_URL + article.get_absolute_url(),
+            crumbs=channel_crumbs(article.channel, current=False),
+            article_sizes=ARTICLE_TEXT_SIZES,
+        )
+        return context

@@ -1,0 +1,67 @@
+"""Rich text shared by every model with an editor-written body.
+
+One configuration drives both the editor (what the toolbar offers) and the server-side
+allowlist (what is stored), so that pasted fonts, colours, inline sizes, scripts, event
+handlers and foreign images never reach a reader.
+"""
+
+import re
+from functools import cache
+
+import nh3
+from django.conf import settings
+from django_prose_editor.config import allowlist_from_extensions, expand_extensions
+
+RICH_TEXT_EXTENSIONS = {
+    "Heading": {"levels": [2, 3, 4]},
+    "Bold": True,
+    "Italic": True,
+    "Underline": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "HardBreak": True,
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto", "tel"]},
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+    "Figure": True,
+    "Caption": True,
+    "Image": True,
+}
+
+RICH_TEXT_CONFIG = {"extensions": RICH_TEXT_EXTENSIONS}
+
+_EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|&nbsp;|\u00a0|<br\s*/?>)*</p>")
+_IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+
+
+def _keep_local_images(element: str, attribute: str, value: str) -> str | None:
+    # No hot-linking: an image must have been uploaded to our own media folder.
+    if element == "img" and attribute == "src":
+        return value if value.startswith(settings.MEDIA_URL) and ".." not in value else None
+    return value
+
+
+@cache
+def _cleaner() -> nh3.Cleaner:
+    allowlist = allowlist_from_extensions(expand_extensions(RICH_TEXT_EXTENSIONS))
+    allowlist["link_rel"] = "noopener noreferrer"
+    allowlist["attributes"]["a"].discard("rel")
+    return nh3.Cleaner(**allowlist, attribute_filter=_keep_local_images)
+
+
+def sanitize_html(html: str) -> str:
+    """Return ``html`` reduced to the allowed tags and attributes, without empty paragraphs."""
+    if not html:
+        return ""
+    cleaned = _cleaner().clean(html)
+    cleaned = _IMG_WITHOUT_SRC.sub("", cleaned)
+    cleaned = _EMPTY_PARAGRAPH.sub("", cleaned)
+    return cleaned.strip()

@@ -1,0 +1,122 @@
+"""Checks for every uploaded file: judged by its content, never by its name alone."""
+
+import io
+import zipfile
+
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+IMAGE_MAX_BYTES = 20 * 1024 * 1024
+# About 40 megapixels: a large camera photo passes, a decompression bomb does not.
+IMAGE_MAX_PIXELS = 40_000_000
+IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+
+ATTACHMENT_MAX_BYTES = 50 * 1024 * 1024
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_SIGNATURE = b"PK\x03\x04"
+# For each allowed extension: the signature it must start with, and for the Office
+# Open XML formats the folder their ZIP must contain.
+ATTACHMENT_KINDS = {
+    "pdf": (b"%PDF-", None),
+    "doc": (_OLE_SIGNATURE, None),
+    "xls": (_OLE_SIGNATURE, None),
+    "ppt": (_OLE_SIGNATURE, None),
+    "docx": (_ZIP_SIGNATURE, "word/"),
+    "xlsx": (_ZIP_SIGNATURE, "xl/"),
+    "pptx": (_ZIP_SIGNATURE, "ppt/"),
+    "zip": (_ZIP_SIGNATURE, ""),
+}
+
+
+def _read_head(upload, size: int) -> bytes:
+    upload.seek(0)
+    head = upload.read(size)
+    upload.seek(0)
+    return head
+
+
+def validate_image(upload) -> None:
+    """Accept only a real JPEG, PNG, WebP or GIF of sensible size."""
+    if not upload:
+        return
+    if upload.size == 0:
+        raise ValidationError(_("文件是空的,请重新选择图片。"), code="empty")
+    if upload.size > IMAGE_MAX_BYTES:
+        raise ValidationError(
+            _("图片太大(%(size)s),请不要超过 %(limit)s。")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(IMAGE_MAX_BYTES)},
+            code="too_large",
+        )
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            if image.format not in IMAGE_FORMATS:
+                raise ValidationError(
+                    _("只能上传 JPEG、PNG、WebP 或 GIF 图片。"), code="format"
+                )
+            width, height = image.size
+            if width * height > IMAGE_MAX_PIXELS:
+                raise ValidationError(
+                    _("图片像素太多(%(w)s×%(h)s),请缩小后再上传。") % {"w": width, "h": height},
+                    code="too_many_pixels",
+                )
+            image.verify()
+        # verify() does not decode the pixels; a full load catches truncated files.
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.load()
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationError(
+            _("无法识别的图片文件,或文件已损坏。请上传 JPEG、PNG、WebP 或 GIF 图片。"),
+            code="invalid",
+        )
+    finally:
+        upload.seek(0)
+
+
+def attachment_kind(upload) -> str:
+    """The attachment's kind (its checked extension), or a ValidationError."""
+    name = getattr(upload, "name", "") or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    allowed = ", ".join(ext.upper() for ext in ATTACHMENT_KINDS)
+    if extension not in ATTACHMENT_KINDS:
+        raise ValidationError(
+            _("不支持此类文件。可以上传:%(allowed)s。") % {"allowed": allowed}, code="extension"
+        )
+    if upload.size == 0:
+        raise ValidationError(_("文件是空的,请重新选择。"), code="empty")
+    if upload.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            _("文件太大(%(size)s),请不要超过 %(limit)s。")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(ATTACHMENT_MAX_BYTES)},
+            code="too_large",
+        )
+    signature, folder = ATTACHMENT_KINDS[extension]
+    mismatch = ValidationError(
+        _("文件内容与扩展名 .%(ext)s 不符,可能已损坏或被改名,已拒绝。") % {"ext": extension},
+        code="signature",
+    )
+    if not _read_head(upload, len(signature)) == signature:
+        raise mismatch
+    if folder is not None:
+        upload.seek(0)
+        try:
+            data = upload.read()
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = archive.namelist()
+        except zipfile.BadZipFile:
+            raise mismatch
+        finally:
+            upload.seek(0)
+        if folder and not any(n.startswith(folder) for n in names):
+            raise mismatch
+    return extension
+
+
+def validate_attachment(upload) -> None:
+    if upload:
+        attachment_kind(upload)
