@@ -32,7 +32,7 @@ run: $(STAMP)
 # The whole suite: SQLite when DATABASE_URL is unset, PostgreSQL when it is set.
 # Browser tests run when Chromium is installed (.ci/run makes them mandatory).
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var

@@ -91,8 +91,11 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        siblings = Article.objects.published().filter(channel_id=article.channel_id).only(
-            "id", "title", "channel_id", "published_at"
+        siblings = (
+            Article.objects.published()
+            .filter(channel_id=article.channel_id)
+            .select_related("channel")
+            .only("id", "title", "published_at", "channel__slug")
         )
         older = Q(published_at__lt=article.published_at) | Q(
             published_at=article.published_at, id__lt=article.id
