@@ -1,8 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path, re_path
-from django.views.generic import RedirectView
 from django.views.static import serve
 
 from . import views
@@ -16,7 +14,7 @@ urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+    path("favicon.ico", views.favicon),
     path("news/", include("news.urls")),
     path("branches/", include("members.urls")),
     path("programmes/", include("projects.urls")),
