@@ -233,7 +233,8 @@ class Publication(models.Model):
     @property
     def pdf_filename(self) -> str:
         """The name a reader's browser saves the PDF under: the title, not the storage name."""
-        return f"{self.title.strip('《》 ')}.pdf".replace("/", "-")
+        name = self.title.replace("《", "").replace("》", "").strip()
+        return f"{name}.pdf".replace("/", "-").replace("\\", "-")
 
     def clean(self):
         if self.status == self.Status.PUBLISHED and not self.published_at:
