@@ -147,9 +147,16 @@ def _toc(text: str) -> list[TableOfContentsEntry]:
 
 
 def _messages(error: ValidationError) -> str:
-    if hasattr(error, "message_dict"):
-        return ";".join(f"{'、'.join(messages)}" for messages in error.message_dict.values())
-    return ";".join(error.messages)
+    """The model's Chinese messages, each after the label of the column it concerns."""
+    if not hasattr(error, "error_dict"):
+        return ";".join(error.messages)
+    parts = []
+    for name, messages in error.message_dict.items():
+        text = "、".join(messages)
+        if name != "__all__":
+            text = f"{Publication._meta.get_field(name).verbose_name}:{text}"
+        parts.append(text)
+    return ";".join(parts)
 
 
 def import_publications(

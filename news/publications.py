@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
@@ -114,8 +115,18 @@ class Publication(models.Model):
         blank=True,
         help_text=_("期刊填总期号(总第几期),汇编填卷次;没有可留空。"),
     )
-    year = models.PositiveSmallIntegerField(_("年份"), help_text=_("出版或印发的年份,例如 2024。"))
-    month = models.PositiveSmallIntegerField(_("月份"), null=True, blank=True, help_text=_("1–12,可留空。"))
+    year = models.PositiveSmallIntegerField(
+        _("年份"),
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+        help_text=_("出版或印发的年份,例如 2024。"),
+    )
+    month = models.PositiveSmallIntegerField(
+        _("月份"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("1–12,可留空。"),
+    )
     publisher = models.CharField(
         _("编印单位"), max_length=200, blank=True, default="延安市老区建设促进会"
     )
@@ -184,13 +195,24 @@ class Publication(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="publication_published_has_time",
+                violation_error_message=_("已发布的出版物必须有发布时间。"),
             ),
             models.CheckConstraint(
-                condition=Q(month__isnull=True) | Q(month__gte=1, month__lte=12), name="publication_month_range"
+                condition=Q(month__isnull=True) | Q(month__gte=1, month__lte=12),
+                name="publication_month_range",
+                violation_error_message=_("月份应在 1 到 12 之间。"),
             ),
-            models.CheckConstraint(condition=Q(year__gte=1900, year__lte=2100), name="publication_year_range"),
+            models.CheckConstraint(
+                condition=Q(year__gte=1900, year__lte=2100),
+                name="publication_year_range",
+                violation_error_message=_("年份应在 1900 到 2100 之间。"),
+            ),
             # The import command and the demo find a publication again by kind and title.
-            models.UniqueConstraint(fields=["kind", "title"], name="publication_unique_kind_title"),
+            models.UniqueConstraint(
+                fields=["kind", "title"],
+                name="publication_unique_kind_title",
+                violation_error_message=_("同一类别中已有同名的出版物。"),
+            ),
         ]
 
     def __str__(self):
