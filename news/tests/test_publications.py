@@ -247,3 +247,25 @@ def test_demo_is_idempotent_and_keeps_staff_edits(settings):
         "《延安市富硒农业示范推广情况调研》",
     ]:
         assert survey in titles
+
+
+def test_admin_pages_render_and_actions_publish_and_withdraw(admin_client):
+    from .factories import PublicationStatFactory, TableOfContentsEntryFactory
+
+    draft = PublicationFactory(status=Publication.Status.DRAFT, published_at=None, title="《草稿期刊》")
+    TableOfContentsEntryFactory(publication=draft, title="卷首语")
+    PublicationStatFactory()
+    changelist = admin_client.get(reverse("admin:news_publication_changelist"))
+    assert changelist.status_code == 200 and "《草稿期刊》" in changelist.content.decode()
+    change = admin_client.get(reverse("admin:news_publication_change", args=[draft.pk]))
+    assert change.status_code == 200 and "卷首语" in change.content.decode()
+    stats = admin_client.get(reverse("admin:news_publicationstat_changelist"))
+    assert "《延安老区建设》已出版" in stats.content.decode()
+
+    url = reverse("admin:news_publication_changelist")
+    admin_client.post(url, {"action": "publish_now", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.is_published
+    admin_client.post(url, {"action": "withdraw", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == Publication.Status.WITHDRAWN
