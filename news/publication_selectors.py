@@ -1,10 +1,10 @@
 """Reads of the publications library. Every one starts from ``Publication.objects.published()``."""
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from .models import Article
-from .publications import Publication, PublicationStat, TableOfContentsEntry
+from .publications import NEWEST_FIRST, Publication, PublicationStat, TableOfContentsEntry
 
 KIND_ORDER = [kind.value for kind in Publication.Kind]
 
@@ -31,11 +31,11 @@ def sections_by_kind(queryset: QuerySet, *, per_kind: int = 6) -> list[dict]:
             rank=Window(
                 RowNumber(),
                 partition_by=[F("kind")],
-                order_by=[F("year").desc(), F("month").desc(nulls_last=True), F("number").desc(nulls_last=True), F("id").desc()],
+                order_by=NEWEST_FIRST,
             )
         )
         .filter(rank__lte=per_kind)
-        .order_by("-year", "-month", "-number", "-id")
+        .order_by(*NEWEST_FIRST)
     )
     items: dict[str, list[Publication]] = {kind: [] for kind in KIND_ORDER}
     for publication in ranked:
@@ -100,7 +100,7 @@ def related_publications(publication: Publication, *, limit: int = 6) -> list[Pu
         .exclude(pk=publication.pk)
         .filter(shared | Q(kind=publication.kind))
         .alias(shares=Count("id", filter=shared))
-        .order_by("-shares", "-year", "-month", "-number", "-id")
+        .order_by("-shares", *NEWEST_FIRST)
         .distinct()
     )
     return list(candidates[:limit])
@@ -117,12 +117,6 @@ def magazine_shelf() -> QuerySet:
         .filter(kind=Publication.Kind.MAGAZINE)
         .for_listing()
         .newest_first()
-    )
-
-
-def with_tags(queryset: QuerySet) -> QuerySet:
-    return queryset.prefetch_related(
-        Prefetch("counties"), Prefetch("programmes")
     )
 
 

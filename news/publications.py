@@ -29,6 +29,14 @@ PDF_SIGNATURE = ATTACHMENT_KINDS["pdf"][0]
 # A PDF ends with %%EOF; a little trailing garbage after it is common, so look at the tail.
 PDF_TAIL_BYTES = 2048
 COVER_THUMB_WIDTH = 320
+# Newest first; a missing month or number sorts after the known ones on every database
+# (PostgreSQL would otherwise put NULLs first in a descending order, SQLite last).
+NEWEST_FIRST = [
+    models.F("year").desc(),
+    models.F("month").desc(nulls_last=True),
+    models.F("number").desc(nulls_last=True),
+    models.F("id").desc(),
+]
 
 
 def validate_pdf(upload) -> None:
@@ -87,7 +95,7 @@ class PublicationQuerySet(models.QuerySet):
         return self.defer("summary")
 
     def newest_first(self):
-        return self.order_by("-year", "-month", "-number", "-id")
+        return self.order_by(*NEWEST_FIRST)
 
 
 class Publication(models.Model):
@@ -186,7 +194,7 @@ class Publication(models.Model):
     class Meta:
         verbose_name = _("出版物")
         verbose_name_plural = _("出版物")
-        ordering = ["-year", "-month", "-number", "-id"]
+        ordering = NEWEST_FIRST
         indexes = [
             models.Index(fields=["status", "kind", "-year", "-month", "-number", "-id"], name="publication_public_idx"),
             models.Index(fields=["-year", "-month", "-number", "-id"], name="publication_order_idx"),

@@ -287,3 +287,14 @@ def test_scheduled_publication_appears_when_its_time_comes(reader, time_machine)
     time_machine.move_to(timezone.now() + timedelta(days=2))
     assert reader.get(publication.get_absolute_url()).status_code == 200
     assert "《定时发布的期刊》" in text(reader.get(reverse("publications:shelf")))
+
+
+def test_missing_month_and_number_sort_after_known_ones_on_every_database(reader):
+    PublicationFactory(title="《无月份》", month=None, number=None, year=2024)
+    PublicationFactory(title="《十二月》", month=12, number=5, year=2024)
+    PublicationFactory(title="《一月》", month=1, number=None, year=2024)
+    PublicationFactory(title="《去年》", month=12, number=9, year=2023)
+    html = text(reader.get(INDEX + "?kind=magazine"))
+    assert html.index("《十二月》") < html.index("《一月》") < html.index("《无月份》") < html.index("《去年》")
+    overview = text(reader.get(INDEX))
+    assert overview.index("《十二月》") < overview.index("《一月》") < overview.index("《无月份》") < overview.index("《去年》")
