@@ -48,3 +48,7 @@ class ArticleAdmin(admin.ModelAdmin):
             obj.created_by = request.user
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+
+# Publications library (issue 7): its admin lives in news/publication_admin.py.
+from . import publication_admin  # noqa: E402, F401

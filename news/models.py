@@ -235,3 +235,7 @@ class Attachment(models.Model):
             self.size = self.file.size
             self.kind = self.file.name.rsplit(".", 1)[-1].upper() if "." in self.file.name else ""
         super().save(*args, **kwargs)
+
+
+# --- Publications library (issue 7): models in news/publications.py ------------------
+from .publications import Publication, PublicationStat, TableOfContentsEntry  # noqa: E402, F401

@@ -18,6 +18,7 @@ urlpatterns = [
     path("news/", include("news.urls")),
     path("branches/", include("members.urls")),
     path("programmes/", include("projects.urls")),
+    path("publications/", include("news.urls_publications")),  # publications library (issue 7)
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

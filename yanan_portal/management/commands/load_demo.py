@@ -4,6 +4,7 @@ from tqdm import tqdm
 
 from members import demo as members_demo
 from news import demo as news_demo
+from news import demo_publications as news_demo_publications  # publications library (issue 7)
 from projects import demo as projects_demo
 
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             programmes = projects_demo.load(self)
             channels = news_demo.load_channels()
             news_demo.load_articles(channels, counties, programmes)
+            news_demo_publications.load(counties, programmes)  # publications library (issue 7)
         self.stdout.write(self.style.SUCCESS("演示内容已载入:栏目、文章、县区、项目。"))
         if articles:
             with tqdm(total=articles, desc="示例文章", unit="篇", disable=options["verbosity"] == 0) as bar:
