@@ -28,6 +28,8 @@ class Command(BaseCommand):
             programmes = projects_demo.load(self)
             channels = news_demo.load_channels()
             news_demo.load_articles(channels, counties, programmes)
+            # projects: figures, milestones, rooms, villages, awards (after the articles they cite)
+            projects_demo.load_details(counties, self)
         self.stdout.write(self.style.SUCCESS("演示内容已载入:栏目、文章、县区、项目。"))
         if articles:
             with tqdm(total=articles, desc="示例文章", unit="篇", disable=options["verbosity"] == 0) as bar:
