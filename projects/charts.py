@@ -62,16 +62,25 @@ class Series:
         return self.points[-1] if self.points else None
 
 
-def nice_ceiling(value: float) -> float:
-    """The smallest of 1, 2, 2.5, 5 × 10ⁿ that is at least ``value``: round axis ends."""
+def nice_step(value: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 × 10ⁿ that is at least ``value`` (2.5 only from 25 up,
+    so that counts of people or rooms never get a 12.5 tick)."""
     if value <= 0:
         return 1.0
     exponent = math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
+    steps = (1, 2, 2.5, 5, 10) if exponent >= 1 else (1, 2, 5, 10)
+    for step in steps:
         candidate = step * 10**exponent
         if candidate >= value:
             return float(candidate)
     return float(10 ** (exponent + 1))
+
+
+def axis_scale(maximum: float) -> tuple[float, int]:
+    """(top of the value axis, number of grid steps): round numbers, about four steps."""
+    step = nice_step(maximum / TICKS) if maximum > 0 else 1.0
+    steps = max(1, math.ceil(maximum / step - 1e-9))
+    return step * steps, steps
 
 
 def tick_label(value: float) -> str:
@@ -107,7 +116,7 @@ def render(series: Series, *, chart_id: str) -> SafeString:
     plot_top, plot_bottom = MARGIN_TOP, HEIGHT - MARGIN_BOTTOM
     plot_width, plot_height = plot_right - plot_left, plot_bottom - plot_top
 
-    top_value = nice_ceiling(max(float(p.value) for p in series.points))
+    top_value, steps = axis_scale(max(float(p.value) for p in series.points))
 
     def y_of(value: float) -> float:
         return plot_bottom - plot_height * value / top_value
@@ -126,8 +135,8 @@ def render(series: Series, *, chart_id: str) -> SafeString:
         _text(plot_right, HEIGHT - 6, "年份", css="chart-axis-title", anchor="end"),
     ]
 
-    for i in range(TICKS + 1):
-        value = top_value * i / TICKS
+    for i in range(steps + 1):
+        value = top_value * i / steps
         y = y_of(value)
         css = "chart-axis" if i == 0 else "chart-grid"
         parts.append(f'<line class="{css}" x1="{plot_left}" y1="{y:.1f}" x2="{plot_right}" y2="{y:.1f}"/>')
@@ -169,18 +178,19 @@ def render(series: Series, *, chart_id: str) -> SafeString:
                 f'width="{bar_width:.1f}" height="{max(plot_bottom - top, 0):.1f}"/>'
             )
 
-    # Year and value labels, skipping any that would overlap the previous one; the last
-    # (the latest figure) is always labelled.
+    # Year labels, skipping any that would overlap the previous one; the last (the latest
+    # figure) is always labelled. Values are written on real figures only: sample values
+    # would crowd the real ones, and the table lists them all.
     shown: list[Point] = []
     for point in reversed(series.points):
         if not shown or x_of(shown[-1]) - x_of(point) >= MIN_LABEL_GAP:
             shown.append(point)
     for point in reversed(shown):
-        x = x_of(point)
-        parts.append(_text(x, plot_bottom + 20, str(point.year), css="chart-year", size=14))
-        marker = "*" if point.is_sample else ""
-        parts.append(
-            _text(x, y_of(float(point.value)) - 10, point.label + marker, css="chart-value", size=14)
-        )
+        parts.append(_text(x_of(point), plot_bottom + 20, str(point.year), css="chart-year", size=14))
+    for point in series.points:
+        if not point.is_sample:
+            parts.append(
+                _text(x_of(point), y_of(float(point.value)) - 10, point.label, css="chart-value", size=14)
+            )
     parts.append("</svg>")
     return mark_safe("".join(parts))

@@ -78,7 +78,7 @@ DETAILS = {
 
 SEED = "陕西延安:不断加强自身建设 努力提升为老区发展服务能力"
 SEED_TEXT = "《陕西延安:不断加强自身建设 努力提升为老区发展服务能力》,2024年12月2日"
-SAMPLE_NOTE = "示例:两个真实数字之间的插值,不是统计数字"
+SAMPLE_NOTE = "插值,非统计数字"
 
 # programme, measure, unit, year, value, at_least, cumulative, source article title, is_sample
 FIGURES = [
