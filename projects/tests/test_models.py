@@ -87,3 +87,27 @@ def test_milestone_day_without_month_is_refused():
         Milestone.objects.filter(pk=milestone.pk).update(day=5, month=None)
     with pytest.raises(ValidationError):
         Milestone(programme=milestone.programme, year=2023, month=2, day=30, title="x").full_clean()
+
+
+@pytest.mark.postgres
+def test_constraints_exist_in_the_postgresql_catalog():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname FROM pg_constraint WHERE conrelid = 'projects_figure'::regclass AND contype IN ('u', 'c')"
+        )
+        names = {row[0] for row in cursor.fetchall()}
+    assert {"figure_one_per_programme_measure_year", "figure_value_not_negative", "figure_year_range"} <= names
+
+
+def test_hero_image_is_checked_by_content():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    programme = ProgrammeFactory()
+    programme.hero_image = SimpleUploadedFile("photo.jpg", b"<html>not an image</html>", content_type="image/jpeg")
+    with pytest.raises(ValidationError) as error:
+        programme.full_clean()
+    assert "hero_image" in error.value.message_dict
