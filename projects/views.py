@@ -1,17 +1,21 @@
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
+from . import charts, selectors
 from .models import Programme
 
 
 class ProgrammeListView(ListView):
-    context_object_name = "programmes"
+    """品牌项目: one card per visible programme with its headline figure."""
+
+    context_object_name = "cards"
+    template_name = "projects/programme_list.html"
+
+    def get_queryset(self):
+        return selectors.programme_cards()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(crumbs=[{"name": "品牌项目", "url": None}], **kwargs)
-
-    def get_queryset(self):
-        return Programme.objects.visible()
 
 
 class ProgrammeDetailView(DetailView):
@@ -22,8 +26,16 @@ class ProgrammeDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["crumbs"] = [{"name": "品牌项目", "url": reverse("projects:programme-list")}, {"name": self.object.name, "url": None}]
-        context["latest_articles"] = list(
-            self.object.articles.published().for_listing().order_by("-published_at", "-id")[:10]
+        page = selectors.programme_page(self.object)
+        context.update(
+            page=page,
+            charts=[
+                {"series": series, "svg": charts.render(series, chart_id=f"chart-{index}"), "id": f"chart-{index}"}
+                for index, series in enumerate(page.series, start=1)
+            ],
+            crumbs=[
+                {"name": "品牌项目", "url": reverse("projects:programme-list")},
+                {"name": self.object.name, "url": None},
+            ],
         )
         return context

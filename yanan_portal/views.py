@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
 from news import selectors
+from projects import selectors as projects_selectors  # projects: programme cards on the home page
 
 TEXT_SIZES = {"md": "标准", "lg": "大", "xl": "特大"}
 CONTRASTS = {"normal": "标准配色", "high": "高对比度"}
@@ -24,6 +25,8 @@ def home(request):
         "pinned": selectors.pinned(limit=5, exclude=[a.id for a in top_stories]),
         "channel_blocks": [(c, articles[:6]) for c, articles in blocks if c.slug != NOTICES_SLUG],
         "notices": next((block for block in blocks if block[0].slug == NOTICES_SLUG), None),
+        # projects: flagship programmes with their headline figures (templates/projects/includes/home_block.html)
+        "programme_cards": projects_selectors.programme_cards(),
     }
     return render(request, "home.html", context)
 

@@ -30,6 +30,8 @@ class Command(BaseCommand):
             channels = news_demo.load_channels()
             news_demo.load_articles(channels, counties, programmes)
             news_demo_publications.load(counties, programmes)  # publications library (issue 7)
+            # projects: figures, milestones, rooms, villages, awards (after the articles they cite)
+            projects_demo.load_details(counties, self)
         self.stdout.write(self.style.SUCCESS("演示内容已载入:栏目、文章、县区、项目。"))
         if articles:
             with tqdm(total=articles, desc="示例文章", unit="篇", disable=options["verbosity"] == 0) as bar:

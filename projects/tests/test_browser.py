@@ -1,0 +1,103 @@
+"""A reader's journey on a phone: from the home page to 延安海员培训, its chart, then the
+high-contrast and large-text modes that the header offers."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
+
+
+def axe_violations(page) -> str:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options=AXE_OPTIONS)
+    return results.generate_report() if results.violations_count else ""
+
+
+def chart_style(page) -> dict:
+    return page.evaluate(
+        """() => {
+            const svg = document.querySelector('svg.chart');
+            const text = svg.querySelector('text.chart-value');
+            const line = svg.querySelector('.chart-line');
+            const box = svg.getBoundingClientRect();
+            return {
+                width: box.width,
+                text: getComputedStyle(text).fill,
+                textSize: parseFloat(getComputedStyle(text).fontSize),
+                background: getComputedStyle(svg).backgroundColor,
+                line: getComputedStyle(line).stroke,
+                scrollWidth: document.documentElement.scrollWidth,
+                viewport: window.innerWidth,
+            };
+        }"""
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_phone_reader_opens_seafarers_sees_chart_in_high_contrast_and_large_text(phone_page):
+    call_command("load_demo", verbosity=0)
+    page = phone_page
+    failed = []
+    page.on("response", lambda r: r.status >= 400 and failed.append(r.url))
+
+    page.goto("/")
+    page.locator(".programme-block").get_by_role("link", name="延安海员培训").click()
+    page.wait_for_url(re.compile(r"/programmes/seafarers/$"))
+    assert page.get_by_role("heading", level=1).inner_text() == "延安海员培训"
+    assert "6,000+" in page.locator(".key-figures").inner_text()
+
+    chart = page.get_by_role("img", name=re.compile("累计培训海员"))
+    chart.scroll_into_view_if_needed()
+    assert chart.is_visible()
+    style = chart_style(page)
+    assert style["width"] >= 300  # fills the phone's column
+    assert style["scrollWidth"] <= style["viewport"]
+    assert page.locator("table.data-table").first.is_visible()
+    assert axe_violations(page) == ""
+
+    # High contrast, as the header offers it: the chart follows the page's colours.
+    page.get_by_role("link", name="高对比度").click()
+    page.wait_for_url(re.compile(r"/programmes/seafarers/$"))
+    assert "contrast-high" in page.locator("html").get_attribute("class")
+    style = chart_style(page)
+    assert style["background"] == "rgb(0, 0, 0)"
+    assert style["text"] == "rgb(255, 255, 255)"
+    assert style["line"] == "rgb(255, 255, 0)"
+    assert page.get_by_role("img", name=re.compile("累计培训海员")).is_visible()
+    assert axe_violations(page) == ""
+
+    # Largest text: labels grow, nothing runs off the side of the phone.
+    page.get_by_role("link", name="字号特大").click()
+    page.wait_for_url(re.compile(r"/programmes/seafarers/$"))
+    classes = page.locator("html").get_attribute("class")
+    assert "text-xl" in classes and "contrast-high" in classes
+    style = chart_style(page)
+    assert style["textSize"] >= 18
+    assert style["scrollWidth"] <= style["viewport"]
+    assert page.get_by_role("img", name=re.compile("累计培训海员")).is_visible()
+    assert axe_violations(page) == ""
+    # The base has no favicon yet (a 404 the browser asks for by itself); nothing else may fail.
+    assert [url for url in failed if not url.endswith("/favicon.ico")] == []
+    assert [e for e in page.console_errors if not e.startswith("Failed to load resource")] == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_every_programme_page_passes_axe_in_both_colour_modes(phone_page, live_server):
+    call_command("load_demo", verbosity=0)
+    paths = ["/programmes/"] + [
+        f"/programmes/{slug}/" for slug in ["seafarers", "selenium", "reading-rooms", "ten-towns", "elderly-care"]
+    ]
+    for contrast in ["normal", "high"]:
+        phone_page.context.add_cookies([{"name": "contrast", "value": contrast, "url": live_server.url}])
+        for path in paths:
+            phone_page.goto(path)
+            assert f"contrast-{contrast}" in phone_page.locator("html").get_attribute("class")
+            assert axe_violations(phone_page) == "", (contrast, path)
