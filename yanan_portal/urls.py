@@ -16,6 +16,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("news/", include("news.urls")),
     path("branches/", include("members.urls")),
+    # members: the about section (关于我们, 组织机构, 领导班子, 规章制度, 理事单位)
+    path("about/", include("members.urls_about")),
     path("programmes/", include("projects.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
