@@ -107,7 +107,7 @@ MILESTONES = [
 
 # The facts give no address or phone number: these are samples, and say so.
 CONTACTS = [
-    ("办公地址", Contact.Kind.ADDRESS, "陕西省延安市(示例地址)"),
+    ("办公地址", Contact.Kind.ADDRESS, "陕西省延安市"),
     ("办公室电话", Contact.Kind.PHONE, "0911-0000000"),
 ]
 
