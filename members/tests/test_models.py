@@ -82,3 +82,11 @@ def test_visible_excludes_inactive_units():
     active = CouncilUnitFactory()
     CouncilUnitFactory(is_active=False)
     assert list(CouncilUnit.objects.visible()) == [active]
+
+
+def test_sitemaps_list_every_about_page_and_county(counties):
+    from members.sitemaps import SITEMAPS
+
+    locations = [item for sitemap in SITEMAPS.values() for item in (sitemap().location(i) for i in sitemap().items())]
+    assert "/about/" in locations and "/about/council/" in locations and "/branches/" in locations
+    assert "/branches/luochuan/" in locations and len(locations) == 6 + 13
