@@ -132,3 +132,12 @@ def test_saving_a_contact_in_the_admin_refreshes_the_footer(staff):
     assert cache.get(FOOTER_CACHE_KEY) is None
     assert footer_contact()["contacts"][0]["value"] == "0911-2222222"
     assert Contact.objects.count() == 1
+
+
+@pytest.mark.parametrize("model", ["countybranch", "organisation"])
+def test_change_forms_render_with_chinese_labels(demo, staff, model):
+    pk = CountyBranch.objects.get(slug="luochuan").pk if model == "countybranch" else 1
+    html = staff.get(reverse(f"admin:members_{model}_change", args=[pk])).content.decode()
+    expected = ["老促会全称", "乡村振兴协会全称", "最近一次换届年份", "联系电话"] if model == "countybranch" else ["另一块牌子", "驻会人员", "领导班子说明"]
+    for label in expected:
+        assert label in html
