@@ -1,13 +1,51 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import CountyBranch
+from . import services
+from .models import (
+    Body,
+    Contact,
+    CouncilUnit,
+    CountyBranch,
+    Honour,
+    Milestone,
+    Organisation,
+    Position,
+    Rule,
+    ServicePlatform,
+)
+
+
+class ClearsPublicCacheMixin:
+    """Every change to the organisation's records shows at once in the cached footer."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.clear_public_cache()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.clear_public_cache()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        services.clear_public_cache()
 
 
 @admin.register(CountyBranch)
 class CountyBranchAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "order"]
-    search_fields = ["name"]
+    list_display = ["name", "association_name", "president", "phone", "has_establishment", "last_election_year", "order"]
+    list_editable = ["order"]
+    list_filter = ["has_establishment", "last_election_year", "is_sample"]
+    search_fields = ["name", "association_name", "revitalisation_name", "president"]
     readonly_fields = ["name", "slug"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "order"]}),
+        (_("机构"), {"fields": ["association_name", "revitalisation_name", "president", "staff_count", "has_establishment", "last_election_year"]}),
+        (_("联系方式"), {"fields": ["address", "phone"]}),
+        (_("介绍"), {"fields": ["intro", "photo", "photo_alt", "is_sample"]}),
+    ]
 
     # The 13 counties are fixed by a data migration: editable, never added or removed.
     def has_add_permission(self, request):
@@ -15,3 +53,102 @@ class CountyBranchAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CouncilUnit)
+class CouncilUnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "role", "joined_year", "is_active", "order", "is_sample"]
+    list_editable = ["order"]
+    list_filter = ["is_active", "role", "category", "is_sample"]
+    search_fields = ["name", "description"]
+    actions = ["deactivate", "activate"]
+    fieldsets = [
+        (None, {"fields": ["name", "category", "role", "joined_year", "order", "is_active"]}),
+        (_("介绍"), {"fields": ["description", "website", "logo", "is_sample"]}),
+    ]
+
+    # A unit that leaves the council is deactivated: the record of who served stays.
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("停用所选理事单位(不在网站上显示)"), permissions=["change"])
+    def deactivate(self, request, queryset):
+        count = queryset.filter(is_active=True).update(is_active=False)
+        self.message_user(
+            request, ngettext("已停用 %d 个理事单位。", "已停用 %d 个理事单位。", count) % count, messages.SUCCESS
+        )
+
+    @admin.action(description=_("恢复所选理事单位(在网站上显示)"), permissions=["change"])
+    def activate(self, request, queryset):
+        count = queryset.filter(is_active=False).update(is_active=True)
+        self.message_user(
+            request, ngettext("已恢复 %d 个理事单位。", "已恢复 %d 个理事单位。", count) % count, messages.SUCCESS
+        )
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ClearsPublicCacheMixin, admin.ModelAdmin):
+    list_display = ["name", "second_name", "founded_year", "staff_count", "member_count"]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "second_name", "founded_year", "merged_year", "summary", "intro"]}),
+        (_("数据"), {"fields": ["staff_count", "established_staff_count", "party_member_count", "member_count", "county_staff_count", "annual_budget"]}),
+        (_("页面说明"), {"fields": ["structure_note", "leadership_note", "rules_note", "affiliations"]}),
+    ]
+
+    # One record: created once (by load_demo or here), then only edited.
+    def has_add_permission(self, request):
+        return not Organisation.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class OrderedAdmin(ClearsPublicCacheMixin, admin.ModelAdmin):
+    list_editable = ["order", "is_active"]
+    list_filter = ["is_active"]
+
+
+@admin.register(Body)
+class BodyAdmin(OrderedAdmin):
+    list_display = ["name", "kind", "order", "is_active", "is_sample"]
+    list_filter = ["kind", "is_active", "is_sample"]
+    search_fields = ["name", "duties"]
+
+
+@admin.register(Position)
+class PositionAdmin(OrderedAdmin):
+    list_display = ["title", "holder", "note", "order", "is_active"]
+    search_fields = ["title", "holder"]
+
+
+@admin.register(Rule)
+class RuleAdmin(OrderedAdmin):
+    list_display = ["name", "summary", "order", "is_active"]
+    search_fields = ["name", "summary"]
+
+
+@admin.register(ServicePlatform)
+class ServicePlatformAdmin(OrderedAdmin):
+    list_display = ["name", "website", "order", "is_active"]
+    search_fields = ["name"]
+
+
+@admin.register(Honour)
+class HonourAdmin(OrderedAdmin):
+    list_display = ["title", "year", "end_year", "awarded_by", "order", "is_active"]
+    list_filter = ["is_active", "year"]
+    search_fields = ["title", "awarded_by"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(OrderedAdmin):
+    list_display = ["year", "title", "order", "is_active"]
+    list_filter = ["is_active", "year"]
+    search_fields = ["title", "description"]
+
+
+@admin.register(Contact)
+class ContactAdmin(OrderedAdmin):
+    list_display = ["label", "kind", "value", "in_footer", "order", "is_active", "is_sample"]
+    list_editable = ["order", "is_active", "in_footer"]
+    list_filter = ["kind", "in_footer", "is_active"]

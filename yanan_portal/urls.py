@@ -17,6 +17,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("news/", include("news.urls")),
     path("branches/", include("members.urls")),
+    # members: the about section (关于我们, 组织机构, 领导班子, 规章制度, 理事单位)
+    path("about/", include("members.urls_about")),
     path("programmes/", include("projects.urls")),
     path("publications/", include("news.urls_publications")),  # publications library (issue 7)
     path(settings.ADMIN_URL, admin.site.urls),
