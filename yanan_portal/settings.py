@@ -274,6 +274,9 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# Log the user name and address of failures in clear (the password is always masked):
+# an administrator needs them to tell a forgotten password from an attack.
+AXES_SENSITIVE_PARAMETERS: list[str] = []
 AXES_LOCKOUT_CALLABLE = "yanan_portal.auth.lockout_response"
 AXES_COOLOFF_MESSAGE = "登录失败次数过多,账户已暂时锁定。请稍后再试,或联系网站管理员解锁。"
 AXES_PERMALOCK_MESSAGE = "登录失败次数过多,账户已锁定。请联系网站管理员解锁。"
