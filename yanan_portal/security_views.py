@@ -3,7 +3,13 @@
 import mimetypes
 import posixpath
 
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousFileOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.http import Http404
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.conf import settings
@@ -34,7 +40,10 @@ def bad_request(request, exception):
 
 def serve_media(request, path, document_root=None):
     """``django.views.static.serve`` with headers that keep uploaded files inert."""
-    response = static.serve(request, path, document_root=document_root)
+    try:
+        response = static.serve(request, path, document_root=document_root)
+    except SuspiciousFileOperation:
+        raise Http404("不在媒体目录中")
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
     if content_type not in INLINE_MEDIA_TYPES:
         response.headers["Content-Type"] = "application/octet-stream"

@@ -251,6 +251,12 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
     "yanan_portal.middleware.PermissionsPolicyMiddleware",
 )
+# Uploads whose database transaction rolls back are deleted (yanan_portal.storage).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("yanan_portal.middleware.PermissionsPolicyMiddleware") + 1,
+    "yanan_portal.storage.OrphanFileCleanupMiddleware",
+)
+STORAGES["default"]["BACKEND"] = "yanan_portal.storage.TransactionalFileSystemStorage"
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "django_otp.middleware.OTPMiddleware",
@@ -302,6 +308,7 @@ LOGGING["loggers"].update(
         # Failed and locked-out logins, with user name and address (never the password).
         "axes": {"level": "INFO"},
         "yanan_portal.cache": {"level": "WARNING"},
+        "yanan_portal.storage": {"level": "WARNING"},
         "django.security": {"level": "WARNING"},
     }
 )
