@@ -12,8 +12,12 @@ class PermissionsPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.policy = settings.PERMISSIONS_POLICY
+        self.admin_prefix = "/" + settings.ADMIN_URL
 
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.policy)
+        if request.path.startswith(self.admin_prefix):
+            # Keeps the admin's (configurable, unlisted) address out of search engines.
+            response.headers.setdefault("X-Robots-Tag", "noindex, nofollow")
         return response

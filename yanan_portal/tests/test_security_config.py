@@ -139,3 +139,11 @@ def test_csp_report_only_switch():
     result = manage("shell", "-c", code, env=production_env(CSP_REPORT_ONLY="1"))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("False True")
+
+
+@pytest.mark.django_db
+def test_the_admin_address_is_not_revealed_and_not_indexed(client):
+    robots = client.get("/robots.txt").content.decode()
+    assert "admin" not in robots
+    assert client.get("/admin/login/")["X-Robots-Tag"] == "noindex, nofollow"
+    assert "X-Robots-Tag" not in client.get("/")
