@@ -251,6 +251,11 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
     "yanan_portal.middleware.PermissionsPolicyMiddleware",
 )
+# Inside the CSP middleware so that its 400 page carries the policy too.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csp.ContentSecurityPolicyMiddleware") + 1,
+    "yanan_portal.middleware.NullByteMiddleware",
+)
 # Uploads whose database transaction rolls back are deleted (yanan_portal.storage).
 MIDDLEWARE.insert(
     MIDDLEWARE.index("yanan_portal.middleware.PermissionsPolicyMiddleware") + 1,

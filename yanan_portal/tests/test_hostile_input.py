@@ -182,3 +182,11 @@ def test_a_forged_host_header_gets_the_chinese_400_page(client):
     assert response.status_code == 400
     text = response.content.decode()
     assert "这个请求无法处理" in text and "evil.example" not in text
+
+
+@pytest.mark.parametrize("url", ["/?q=%00", "/news/?page=1%00", "/?%00=1", "/news/a%00b/"])
+def test_a_nul_character_in_the_url_is_a_400(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "请求无效" in response.content.decode()
+    assert response["Permissions-Policy"] and response["Content-Security-Policy"]
