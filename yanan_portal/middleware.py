@@ -17,6 +17,8 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.policy)
+        # Other sites may link to our pages and files but not embed them in theirs.
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         if request.path.startswith(self.admin_prefix):
             # Keeps the admin's (configurable, unlisted) address out of search engines.
             response.headers.setdefault("X-Robots-Tag", "noindex, nofollow")

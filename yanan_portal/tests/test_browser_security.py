@@ -3,7 +3,6 @@
 import pytest
 from django.contrib.auth.models import User
 
-from news.models import Article
 from news.tests.factories import ArticleFactory
 
 from .test_stored_xss import CORPUS

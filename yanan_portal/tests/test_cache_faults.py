@@ -1,9 +1,11 @@
 """Losing Redis: the site keeps serving, uncached, and uses the cache again when it is back."""
 
 import logging
+import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 
 import pytest
@@ -39,10 +41,6 @@ def dead_redis(settings):
 
 
 def test_settings_make_any_redis_cache_url_fault_tolerant():
-    import os
-    import subprocess
-    import sys
-
     code = "from django.conf import settings as s; c = s.CACHES['default']; print(c['BACKEND'], c['OPTIONS']['socket_timeout'])"
     env = {**os.environ, "CACHE_URL": "redis://127.0.0.1:6399/1"}
     result = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], env=env, capture_output=True, text=True)

@@ -116,6 +116,7 @@ def test_security_headers_on_every_response(client, path):
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
     policy = response["Permissions-Policy"]
     for feature in ["camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()"]:
         assert feature in policy
