@@ -210,3 +210,41 @@ def test_other_files_are_downloads_never_pages(rf, settings, media, path, filena
 def test_media_outside_the_folder_or_listings_are_404(rf, settings, media, path):
     with pytest.raises(Http404):
         serve(rf, settings, path)
+
+
+# --- Backup and restore of a local (SQLite) run; PostgreSQL: test_postgres_faults.py ----
+
+
+def test_backup_and_restore_of_a_local_sqlite_run(tmp_path):
+    import os
+    import sqlite3
+    import subprocess
+
+    root = Path(__file__).resolve().parents[2]
+    source = tmp_path / "portal.sqlite3"
+    with sqlite3.connect(source) as db:
+        db.execute("CREATE TABLE t (id integer primary key, name text)")
+        db.executemany("INSERT INTO t (name) VALUES (?)", [("延安",), ("宝塔",), ("延川",)])
+    media = tmp_path / "media"
+    (media / "covers").mkdir(parents=True)
+    (media / "covers" / "a.png").write_bytes(png_bytes())
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{source}", "MEDIA_ROOT": str(media),
+           "BACKUP_DIR": str(tmp_path / "backups")}
+    result = subprocess.run([str(root / "deploy" / "backup.sh")], cwd=root, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    archive = result.stdout.strip().splitlines()[-1]
+
+    target = tmp_path / "restored.sqlite3"
+    restored_media = tmp_path / "restored-media"
+    restored_media.mkdir()
+    (restored_media / "stale.txt").write_text("old")
+    env.update(DATABASE_URL=f"sqlite:///{target}", MEDIA_ROOT=str(restored_media))
+    result = subprocess.run([str(root / "deploy" / "restore.sh"), archive, "--yes"], cwd=root, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(target) as db:
+        assert db.execute("SELECT name FROM t ORDER BY id").fetchall() == [("延安",), ("宝塔",), ("延川",)]
+    assert (restored_media / "covers" / "a.png").read_bytes() == png_bytes()
+    assert not (restored_media / "stale.txt").exists()
+    kept = list(tmp_path.glob("restored-media.before-restore-*"))
+    assert len(kept) == 1 and (kept[0] / "stale.txt").read_text() == "old"
