@@ -237,7 +237,8 @@ if DEBUG and not PORTAL_LOCAL and set(ALLOWED_HOSTS) - _LOCAL_HOSTS:
     # DEBUG shows settings and stack traces to anyone: never on a public host name.
     raise ImproperlyConfigured(
         "生产环境不能开启 DEBUG:ALLOWED_HOSTS 包含公网域名时必须设置 DEBUG=0。"
-        " DEBUG must be off when ALLOWED_HOSTS names a public host."
+        "(只在本机测试时可设 PORTAL_LOCAL=1。)"
+        " DEBUG must be off when ALLOWED_HOSTS names a public host (PORTAL_LOCAL=1 on a test machine only)."
     )
 if not (DEBUG or PORTAL_LOCAL) and "*" in ALLOWED_HOSTS:
     raise ImproperlyConfigured(

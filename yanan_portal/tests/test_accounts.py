@@ -190,6 +190,8 @@ def test_with_totp_required_a_password_alone_does_not_open_the_admin(client, sta
     staff.is_superuser = True
     staff.save()
     device = TOTPDevice.objects.create(user=staff, name="手机", confirmed=True)
+    login_page = client.get(reverse("admin:login")).content.decode()
+    assert 'name="otp_token"' in login_page and 'name="password"' in login_page
     response = client.post(
         reverse("admin:login"), {"username": "bianji", "password": PASSWORD, "otp_device": device.persistent_id, "otp_token": "000000"}
     )
