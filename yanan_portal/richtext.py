@@ -65,3 +65,26 @@ def sanitize_html(html: str) -> str:
     cleaned = _IMG_WITHOUT_SRC.sub("", cleaned)
     cleaned = _EMPTY_PARAGRAPH.sub("", cleaned)
     return cleaned.strip()
+
+
+@cache
+def _rich_text_fields(model) -> tuple:
+    from django_prose_editor.fields import ProseEditorField
+
+    return tuple(f for f in model._meta.concrete_fields if isinstance(f, ProseEditorField))
+
+
+def sanitize_rich_text_fields(sender, instance, raw=False, **kwargs) -> None:
+    """pre_save: run every ProseEditorField of ``instance`` through its sanitizer.
+
+    A field declared with ``sanitize=True`` (or its own function) uses that; a field declared
+    without one still gets the portal's allowlist, so no field stores raw HTML by mistake.
+    """
+    for field in _rich_text_fields(sender):
+        value = getattr(instance, field.attname)
+        if not value:
+            continue
+        if getattr(field.sanitize, "__name__", "") == "_actually_empty":  # sanitize=False
+            setattr(instance, field.attname, sanitize_html(value))
+        else:
+            setattr(instance, field.attname, field.sanitize(value))

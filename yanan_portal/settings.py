@@ -226,3 +226,96 @@ LOGGING = {
 
 # Articles per page on channel lists.
 NEWS_PAGE_SIZE = 20
+
+
+# --- Security hardening (issue 10) ---------------------------------------------------
+# Kept in one block so that merges with other helpers' settings stay additive.
+from datetime import timedelta  # noqa: E402
+
+_LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1", "testserver"}
+if DEBUG and not PORTAL_LOCAL and set(ALLOWED_HOSTS) - _LOCAL_HOSTS:
+    # DEBUG shows settings and stack traces to anyone: never on a public host name.
+    raise ImproperlyConfigured(
+        "生产环境不能开启 DEBUG:ALLOWED_HOSTS 包含公网域名时必须设置 DEBUG=0。"
+        "(只在本机测试时可设 PORTAL_LOCAL=1。)"
+        " DEBUG must be off when ALLOWED_HOSTS names a public host (PORTAL_LOCAL=1 on a test machine only)."
+    )
+if not (DEBUG or PORTAL_LOCAL) and "*" in ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "生产模式的 ALLOWED_HOSTS 不能是 *,请写明网站域名。"
+        " ALLOWED_HOSTS must not be '*' in production."
+    )
+
+# Permissions-Policy (yanan_portal.middleware) right after SecurityMiddleware so that every
+# response, error pages included, carries it. Axes must come last (its documentation).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "yanan_portal.middleware.PermissionsPolicyMiddleware",
+)
+# Inside the CSP middleware so that its 400 page carries the policy too.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csp.ContentSecurityPolicyMiddleware") + 1,
+    "yanan_portal.middleware.NullByteMiddleware",
+)
+# Uploads whose database transaction rolls back are deleted (yanan_portal.storage).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("yanan_portal.middleware.PermissionsPolicyMiddleware") + 1,
+    "yanan_portal.storage.OrphanFileCleanupMiddleware",
+)
+STORAGES["default"]["BACKEND"] = "yanan_portal.storage.TransactionalFileSystemStorage"
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
+    "fullscreen=(self), geolocation=(), gyroscope=(), hid=(), magnetometer=(), microphone=(), "
+    "midi=(), payment=(), picture-in-picture=(), publickey-credentials-get=(), serial=(), "
+    "screen-wake-lock=(), sync-xhr=(self), usb=(), xr-spatial-tracking=()"
+)
+
+# Login throttling (django-axes): AXES_FAILURE_LIMIT failures for one user name OR one
+# address lock further attempts for AXES_COOLOFF_MINUTES. Unlock: see README (axes_reset).
+AUTHENTICATION_BACKENDS = [
+    "yanan_portal.auth.PortalAxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# Log the user name and address of failures in clear (the password is always masked):
+# an administrator needs them to tell a forgotten password from an attack.
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+AXES_LOCKOUT_CALLABLE = "yanan_portal.auth.lockout_response"
+AXES_COOLOFF_MESSAGE = "登录失败次数过多,账户已暂时锁定。请稍后再试,或联系网站管理员解锁。"
+AXES_PERMALOCK_MESSAGE = "登录失败次数过多,账户已锁定。请联系网站管理员解锁。"
+# Behind nginx every request comes from 127.0.0.1: the reader's address is in X-Real-IP,
+# trusted only when the request really came from the proxy.
+AXES_CLIENT_IP_CALLABLE = "yanan_portal.auth.client_ip"
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+
+# Optional second factor for the admin (django-otp, TOTP). Register a device first
+# (admin → TOTP devices), then set ADMIN_REQUIRE_OTP=1.
+ADMIN_REQUIRE_OTP = env.bool("ADMIN_REQUIRE_OTP", default=False)
+OTP_TOTP_ISSUER = "延安市老促会网站"
+
+# A Redis outage must not take the site down: the cache degrades to "no cache".
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "yanan_portal.cache.FaultTolerantRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    )
+
+LOGGING["loggers"].update(
+    {
+        # Failed and locked-out logins, with user name and address (never the password).
+        "axes": {"level": "INFO"},
+        "yanan_portal.cache": {"level": "WARNING"},
+        "yanan_portal.storage": {"level": "WARNING"},
+        "django.security": {"level": "WARNING"},
+    }
+)
+# --- end security hardening ----------------------------------------------------------

@@ -1,13 +1,18 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from . import views
+from .security_views import serve_media
 
 admin.site.site_header = "延安市老促会 网站管理"
 admin.site.site_title = "延安市老促会 网站管理"
 admin.site.index_title = "内容管理"
+if settings.ADMIN_REQUIRE_OTP:
+    # Administrators must enter a TOTP code from their phone as well as the password.
+    from django_otp.admin import OTPAdminSite
+
+    admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,8 +32,9 @@ urlpatterns = [
 if settings.SERVE_MEDIA:
     # nginx serves media in production (deploy/nginx.conf); this is for a local run only.
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>.*)$", serve_media, {"document_root": settings.MEDIA_ROOT}),
     ]
 
+handler400 = "yanan_portal.security_views.bad_request"
 handler404 = "yanan_portal.views.page_not_found"
 handler500 = "yanan_portal.views.server_error"

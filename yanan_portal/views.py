@@ -51,7 +51,8 @@ def preferences(request):
 def robots_txt(request):
     lines = [
         "User-agent: *",
-        f"Disallow: /{settings.ADMIN_URL}",
+        # Not the admin: robots.txt is public and would reveal a secret ADMIN_URL. The admin
+        # is linked from nowhere and sends X-Robots-Tag: noindex (yanan_portal.middleware).
         "Disallow: /preview/",
         "Disallow: /search/",
         "Disallow: /preferences/",

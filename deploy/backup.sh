@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Back up the portal: the database (pg_dump custom format; SQLite's own backup for a local
+# run) and the media folder, in one timestamped tar file.
+#   deploy/backup.sh            -> $BACKUP_DIR/portal-YYYYmmdd-HHMMSS.tar
+#   deploy/backup.sh OUTDIR     -> OUTDIR/portal-YYYYmmdd-HHMMSS.tar
+# Prints the path of the backup file on its last line.
+set -euo pipefail
+umask 077
+cd "$(dirname "$0")/.."
+PY="${PYTHON:-.venv/bin/python}"
+eval "$("$PY" deploy/portal_env.py)"
+
+outdir="${1:-$PORTAL_BACKUP_DIR}"
+mkdir -p "$outdir"
+stamp="$(date +%Y%m%d-%H%M%S)"
+archive="$outdir/portal-$stamp.tar"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+case "$PORTAL_DB_ENGINE" in
+  postgresql)
+    dump=database.dump
+    pg_dump --format=custom --no-owner --no-privileges --file="$work/$dump"
+    ;;
+  sqlite3)
+    dump=database.sqlite3
+    "$PY" -c 'import sqlite3, sys; src = sqlite3.connect(sys.argv[1]); dst = sqlite3.connect(sys.argv[2]); src.backup(dst); dst.close()' \
+      "$PORTAL_SQLITE_FILE" "$work/$dump"
+    ;;
+  *)
+    echo "不支持的数据库类型: $PORTAL_DB_ENGINE" >&2; exit 2 ;;
+esac
+
+mkdir -p "$work/media"
+if [ -d "$PORTAL_MEDIA_ROOT" ]; then
+  cp -a "$PORTAL_MEDIA_ROOT/." "$work/media/"
+fi
+{
+  echo "created=$stamp"
+  echo "engine=$PORTAL_DB_ENGINE"
+  echo "media_files=$(find "$work/media" -type f | wc -l)"
+} > "$work/MANIFEST"
+
+tar -C "$work" -cf "$archive.partial" MANIFEST "$dump" media
+mv "$archive.partial" "$archive"
+echo "备份完成 (backup written): $archive" >&2
+echo "$archive"

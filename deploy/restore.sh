@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Restore a backup made by deploy/backup.sh into the configured database and media folder.
+#   deploy/restore.sh FILE [--yes]
+# The database objects are replaced in one transaction; the current media folder is kept
+# beside the restored one as MEDIA_ROOT.before-restore-TIMESTAMP.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY="${PYTHON:-.venv/bin/python}"
+
+file="${1:-}"
+if [ -z "$file" ] || [ ! -f "$file" ]; then
+  echo "用法 (usage): deploy/restore.sh 备份文件.tar [--yes]" >&2
+  exit 2
+fi
+eval "$("$PY" deploy/portal_env.py)"
+
+if [ "${2:-}" != "--yes" ]; then
+  target="${PGDATABASE:-${PORTAL_SQLITE_FILE:-}}"
+  read -r -p "将用 $file 覆盖数据库 $target 和 $PORTAL_MEDIA_ROOT,确定吗?输入 yes 继续: " answer
+  [ "$answer" = "yes" ] || { echo "已取消。" >&2; exit 1; }
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+tar -C "$work" -xf "$file"
+grep -q "^engine=$PORTAL_DB_ENGINE\$" "$work/MANIFEST" || {
+  echo "备份的数据库类型与当前配置不符: $(grep engine= "$work/MANIFEST") / $PORTAL_DB_ENGINE" >&2; exit 2; }
+
+case "$PORTAL_DB_ENGINE" in
+  postgresql)
+    pg_restore --clean --if-exists --no-owner --no-privileges --single-transaction \
+      --exit-on-error --dbname="$PGDATABASE" "$work/database.dump"
+    ;;
+  sqlite3)
+    "$PY" -c 'import sqlite3, sys; src = sqlite3.connect(sys.argv[1]); dst = sqlite3.connect(sys.argv[2]); src.backup(dst); dst.close()' \
+      "$work/database.sqlite3" "$PORTAL_SQLITE_FILE"
+    ;;
+esac
+
+stamp="$(date +%Y%m%d-%H%M%S)"
+if [ -d "$PORTAL_MEDIA_ROOT" ] && [ -n "$(ls -A "$PORTAL_MEDIA_ROOT")" ]; then
+  mv "$PORTAL_MEDIA_ROOT" "$PORTAL_MEDIA_ROOT.before-restore-$stamp"
+  echo "原媒体目录已保留为 (previous media kept as): $PORTAL_MEDIA_ROOT.before-restore-$stamp" >&2
+fi
+mkdir -p "$PORTAL_MEDIA_ROOT"
+cp -a "$work/media/." "$PORTAL_MEDIA_ROOT/"
+echo "恢复完成 (restored): $file" >&2

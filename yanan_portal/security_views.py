@@ -1,0 +1,55 @@
+"""Error pages for refused requests, and the local server of uploaded media."""
+
+import mimetypes
+import posixpath
+
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousFileOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.http import Http404
+from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
+from django.conf import settings
+from django.utils.http import content_disposition_header
+from django.views import static
+
+# Only these types are shown in the browser; anything else from the media folder is a
+# download, so an uploaded HTML or SVG file can never run script in the site's origin.
+INLINE_MEDIA_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif", "image/avif"}
+# Even as a download, a browser sniffing or rendering this file finds nothing to run.
+MEDIA_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+
+
+def bad_request(request, exception):
+    """A Chinese 400 page that says why: most often a form that was too large."""
+    if isinstance(exception, RequestDataTooBig):
+        reason = (
+            "提交的内容太大(超过 %s),服务器已拒绝。请缩短正文、减少粘贴的内容,"
+            "或把大文件作为附件分开上传。" % filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        )
+    elif isinstance(exception, (TooManyFieldsSent, TooManyFilesSent)):
+        reason = "一次提交的项目或文件太多,服务器已拒绝。请分几次提交。"
+    else:
+        reason = "请求无效,服务器无法处理。请检查网址或返回上一页重试。"
+    # No database-backed navigation: the request may have failed half-read.
+    return render(request, "400.html", {"reason": reason, "nav_channels": []}, status=400)
+
+
+def serve_media(request, path, document_root=None):
+    """``django.views.static.serve`` with headers that keep uploaded files inert."""
+    try:
+        response = static.serve(request, path, document_root=document_root)
+    except SuspiciousFileOperation:
+        raise Http404("不在媒体目录中")
+    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    if content_type not in INLINE_MEDIA_TYPES:
+        response.headers["Content-Type"] = "application/octet-stream"
+        response.headers["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=posixpath.basename(path)
+        )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = MEDIA_CSP
+    return response

@@ -1,0 +1,222 @@
+"""Staff accounts: login throttling, password rules, session expiry, permissions, TOTP."""
+
+import logging
+from datetime import timedelta
+
+import pytest
+import time_machine
+from axes.models import AccessAttempt
+from django.contrib import admin
+from django.contrib.auth.models import Permission, User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone, translation
+
+PASSWORD = "延安-宝塔山-1937-春"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    # Dozens of logins per test: the production hasher would take most of a minute.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def staff():
+    return User.objects.create_user("bianji", password=PASSWORD, is_staff=True)
+
+
+def login(client, username, password, ip="203.0.113.7"):
+    # nginx passes the reader's address in X-Real-IP; the test client stands in for nginx.
+    return client.post(
+        reverse("admin:login"),
+        {"username": username, "password": password, "next": reverse("admin:index")},
+        HTTP_X_REAL_IP=ip,
+    )
+
+
+def test_failed_logins_lock_the_user_name_with_a_chinese_message(client, staff, settings, caplog):
+    caplog.set_level(logging.INFO, logger="axes")
+    for attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = login(client, "bianji", "wrong", ip=f"198.51.100.{attempt + 1}")
+        assert response.status_code == 200  # the login form again, with its error
+    response = login(client, "bianji", "wrong", ip="198.51.100.99")
+    assert response.status_code == 429
+    text = response.content.decode()
+    assert "登录失败次数过多" in text and "30 分钟" in text and "联系网站管理员解锁" in text
+    # Locked by user name: the right password from a fresh address is refused too.
+    response = login(client, "bianji", PASSWORD, ip="192.0.2.50")
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # Failures are logged with the user name and address, never the password.
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "bianji" in logged and "198.51.100.99" in logged
+    assert "wrong" not in logged and PASSWORD not in logged
+
+
+def test_failed_logins_from_one_address_lock_that_address(client, staff, settings):
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        login(client, f"guess{attempt}", "wrong", ip="198.51.100.20")
+    assert login(client, "bianji", PASSWORD, ip="198.51.100.20").status_code == 429
+    # Another reader's address is not affected.
+    assert login(client, "bianji", PASSWORD, ip="198.51.100.21").status_code == 302
+
+
+def test_lockout_cools_off(client, staff, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "bianji", "wrong")
+    assert login(client, "bianji", PASSWORD).status_code == 429
+    with time_machine.travel(timezone.now() + settings.AXES_COOLOFF_TIME + timedelta(minutes=1)):
+        assert login(client, "bianji", PASSWORD).status_code == 302
+
+
+def test_administrator_unlocks_a_user_by_command_and_in_the_admin(client, admin_client, staff, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "bianji", "wrong")
+    assert login(client, "bianji", PASSWORD).status_code == 429
+    call_command("axes_reset_username", "bianji")
+    assert login(client, "bianji", PASSWORD).status_code == 302
+
+    client.logout()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "bianji", "wrong")
+    attempt = AccessAttempt.objects.get(username="bianji")
+    changelist = reverse("admin:axes_accessattempt_changelist")
+    assert "bianji" in admin_client.get(changelist).content.decode()
+    response = admin_client.post(
+        reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert login(client, "bianji", PASSWORD).status_code == 302
+
+
+def test_client_address_is_taken_from_nginx_only(rf, settings):
+    from yanan_portal.auth import client_ip
+
+    proxied = rf.get("/", HTTP_X_REAL_IP="203.0.113.9", REMOTE_ADDR="127.0.0.1")
+    assert client_ip(proxied) == "203.0.113.9"
+    # A client talking to gunicorn directly cannot choose its address.
+    direct = rf.get("/", HTTP_X_REAL_IP="203.0.113.9", REMOTE_ADDR="198.51.100.4")
+    assert client_ip(direct) == "198.51.100.4"
+    garbage = rf.get("/", HTTP_X_REAL_IP="<script>", REMOTE_ADDR="127.0.0.1")
+    assert client_ip(garbage) == "127.0.0.1"
+
+
+@pytest.mark.parametrize(
+    "password, expected",
+    [
+        ("abc", "此密码太短"),
+        ("password123", "这个密码太常见了"),
+        ("83749201736", "密码只包含数字"),
+        ("bianji2024", "太相似"),
+    ],
+)
+def test_password_rules_speak_chinese(staff, password, expected):
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
+        validate_password(password, user=staff)
+    messages = " ".join(error.value.messages)
+    assert expected in messages, messages
+
+
+def test_admin_password_change_shows_chinese_errors(admin_client, staff):
+    response = admin_client.post(
+        reverse("admin:auth_user_password_change", args=[staff.pk]),
+        {"password1": "12345678", "password2": "12345678", "usable_password": "true"},
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "这个密码太常见了" in text
+    staff.refresh_from_db()
+    assert staff.check_password(PASSWORD)
+
+
+def test_staff_session_ends_after_inactivity_not_during_work(client, staff, settings):
+    client.force_login(staff)
+    index = reverse("admin:index")
+    start = timezone.now()
+    age = timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    # Working steadily: every request pushes the expiry forward.
+    for step in (0.6, 1.2, 1.8):
+        with time_machine.travel(start + age * step, tick=False):
+            assert client.get(index).status_code == 200
+    # Away for longer than SESSION_COOKIE_AGE: back to the login page.
+    with time_machine.travel(start + age * 1.8 + age + timedelta(minutes=1), tick=False):
+        response = client.get(index)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_staff_see_only_the_models_their_permissions_allow(client, staff):
+    staff.user_permissions.add(
+        Permission.objects.get(codename="view_channel"),
+        Permission.objects.get(codename="change_article"),
+        Permission.objects.get(codename="view_article"),
+    )
+    client.force_login(staff)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "/admin/news/channel/" in index
+    assert "/admin/news/article/" in index
+    for hidden in ["/admin/auth/user/", "/admin/auth/group/", "/admin/axes/", "/admin/otp_totp/"]:
+        assert hidden not in index
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    assert client.get(reverse("admin:news_channel_add")).status_code == 403
+    assert client.get(reverse("admin:axes_accessattempt_changelist")).status_code == 403
+    assert client.get(reverse("admin:news_article_changelist")).status_code == 200
+
+
+def test_staff_without_permissions_see_an_empty_admin(client, staff):
+    client.force_login(staff)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    assert "/admin/news/" not in response.content.decode()
+
+
+@pytest.fixture
+def otp_admin_site(monkeypatch):
+    from django_otp.admin import OTPAdminSite
+
+    monkeypatch.setattr(admin.site, "__class__", OTPAdminSite)
+    return admin.site
+
+
+def test_with_totp_required_a_password_alone_does_not_open_the_admin(client, staff, otp_admin_site):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    staff.is_superuser = True
+    staff.save()
+    device = TOTPDevice.objects.create(user=staff, name="手机", confirmed=True)
+    login_page = client.get(reverse("admin:login")).content.decode()
+    assert 'name="otp_token"' in login_page and 'name="password"' in login_page
+    response = client.post(
+        reverse("admin:login"), {"username": "bianji", "password": PASSWORD, "otp_device": device.persistent_id, "otp_token": "000000"}
+    )
+    assert response.status_code == 200  # the form again
+    assert client.get(reverse("admin:index")).status_code == 302
+
+    # django-otp throttles a device after a wrong code: come back a minute later.
+    with time_machine.travel(timezone.now() + timedelta(minutes=1)):
+        token = f"{totp(device.bin_key):06d}"
+        response = client.post(
+            reverse("admin:login"),
+            {"username": "bianji", "password": PASSWORD, "otp_device": device.persistent_id,
+             "otp_token": token, "next": reverse("admin:index")},
+        )
+        assert response.status_code == 302
+        assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_with_totp_required_a_forced_login_without_a_device_is_refused(client, staff, otp_admin_site):
+    staff.is_superuser = True
+    staff.save()
+    client.force_login(staff)
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_tests_and_shell_logins_still_work_without_a_request(client, staff):
+    # Client.login() calls authenticate() without a request; the axes backend lets it through.
+    assert client.login(username="bianji", password=PASSWORD)

@@ -1,0 +1,250 @@
+"""Oversize requests, inert media, and saves that fail half-way."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
+from django.test import Client
+from django.urls import reverse
+from PIL import Image
+
+from news.models import Article, Attachment
+from news.tests.factories import ChannelFactory
+from yanan_portal import uploads
+from yanan_portal.security_views import serve_media
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(User.objects.create_superuser("guanli", password="x"))
+    return client
+
+
+def png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def article_form(channel, **extra):
+    data = {
+        "title": "上传测试",
+        "channel": channel.pk,
+        "summary": "",
+        "body": "<p>正文</p>",
+        "source": "延安市老促会",
+        "status": "draft",
+        "attachments-TOTAL_FORMS": "1",
+        "attachments-INITIAL_FORMS": "0",
+        "attachments-MIN_NUM_FORMS": "0",
+        "attachments-MAX_NUM_FORMS": "1000",
+        "attachments-0-name": "",
+        "attachments-0-order": "0",
+    }
+    data.update(extra)
+    return data
+
+
+def media_files(settings) -> list[Path]:
+    root = Path(settings.MEDIA_ROOT)
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+# --- Oversize requests --------------------------------------------------------------
+
+
+def test_an_oversize_form_gets_a_chinese_400_page(editor_client, settings):
+    channel = ChannelFactory()
+    body = "<p>" + "长" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 3 + 10) + "</p>"
+    response = editor_client.post(reverse("admin:news_article_add"), article_form(channel, body=body))
+    assert response.status_code == 400
+    text = response.content.decode().replace("\xa0", " ")
+    assert "提交的内容太大(超过 5.0 MB)" in text
+    assert "<h1>抱歉,这个请求无法处理</h1>" in text
+    assert Article.objects.count() == 0
+
+
+@pytest.fixture
+def csrf_client():
+    # As in production, the CSRF check reads the body of every POST, so a size limit
+    # applies before any view runs.
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["csrftoken"] = "a" * 32
+    return client
+
+
+def test_a_post_without_csrf_token_gets_a_chinese_page():
+    response = Client(enforce_csrf_checks=True).post("/", {"x": "1"})
+    assert response.status_code == 403
+    assert "页面已过期,提交没有成功" in response.content.decode()
+
+
+def test_an_oversize_public_post_is_refused_the_same_way(csrf_client, settings):
+    client = csrf_client
+    response = client.post("/", {"x": "a" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)})
+    assert response.status_code == 400
+    assert "提交的内容太大" in response.content.decode()
+
+
+def test_too_many_fields_get_a_chinese_400_page(csrf_client, settings):
+    client = csrf_client
+    fields = {f"f{i}": "1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+    response = client.post("/", fields)
+    assert response.status_code == 400
+    assert "一次提交的项目或文件太多" in response.content.decode()
+
+
+def test_an_oversize_attachment_is_refused_with_a_clear_message(editor_client, settings, monkeypatch):
+    monkeypatch.setattr(uploads, "ATTACHMENT_MAX_BYTES", 1024)
+    channel = ChannelFactory()
+    big = SimpleUploadedFile("年报.pdf", b"%PDF-1.4\n" + b"0" * 4096, content_type="application/pdf")
+    response = editor_client.post(reverse("admin:news_article_add"), article_form(channel, **{"attachments-0-file": big}))
+    assert response.status_code == 200
+    assert "文件太大(4.0 KB),请不要超过 1.0 KB。" in response.content.decode().replace("\xa0", " ")
+    assert Article.objects.count() == 0 and Attachment.objects.count() == 0
+    assert media_files(settings) == []
+
+
+def test_an_oversize_cover_is_refused_with_a_clear_message(editor_client, settings, monkeypatch):
+    monkeypatch.setattr(uploads, "IMAGE_MAX_BYTES", 10)
+    channel = ChannelFactory()
+    cover = SimpleUploadedFile("封面.png", png_bytes(), content_type="image/png")
+    response = editor_client.post(
+        reverse("admin:news_article_add"), article_form(channel, cover=cover, **{"attachments-TOTAL_FORMS": "0"})
+    )
+    assert response.status_code == 200
+    assert "图片太大" in response.content.decode()
+    assert Article.objects.count() == 0
+    assert media_files(settings) == []
+
+
+# --- A save that fails half-way -------------------------------------------------------
+
+
+def test_an_exception_mid_save_leaves_no_article_and_no_file(editor_client, settings, monkeypatch):
+    channel = ChannelFactory()
+
+    def broken_save(self, *args, **kwargs):
+        raise RuntimeError("磁盘已满(模拟)")
+
+    # The article and its cover are written first; the attachment's save then fails.
+    monkeypatch.setattr(Attachment, "save", broken_save)
+    editor_client.raise_request_exception = False
+    data = article_form(
+        channel,
+        cover=SimpleUploadedFile("封面.png", png_bytes(), content_type="image/png"),
+        cover_alt="红色方块",
+        **{"attachments-0-file": SimpleUploadedFile("通知.pdf", b"%PDF-1.4\n%ok\n", content_type="application/pdf")},
+    )
+    response = editor_client.post(reverse("admin:news_article_add"), data)
+    assert response.status_code == 500
+    assert "网站暂时出了点问题" in response.content.decode()
+    assert Article.objects.count() == 0
+    assert Attachment.objects.count() == 0
+    assert media_files(settings) == [], "the cover written before the failure must be removed"
+
+
+def test_a_successful_upload_keeps_its_files(editor_client, settings):
+    channel = ChannelFactory()
+    data = article_form(
+        channel,
+        cover=SimpleUploadedFile("封面.png", png_bytes(), content_type="image/png"),
+        cover_alt="红色方块",
+        **{"attachments-0-file": SimpleUploadedFile("通知.pdf", b"%PDF-1.4\n%ok\n", content_type="application/pdf")},
+    )
+    response = editor_client.post(reverse("admin:news_article_add"), data)
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.attachments.count() == 1
+    assert len(media_files(settings)) == 2
+
+
+# --- Uploaded media are served inert --------------------------------------------------
+
+
+@pytest.fixture
+def media(settings):
+    root = Path(settings.MEDIA_ROOT)
+    (root / "covers").mkdir(parents=True)
+    (root / "covers" / "photo.png").write_bytes(png_bytes())
+    (root / "covers" / "evil.html").write_text("<script>alert(1)</script>")
+    (root / "covers" / "evil.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')
+    (root / "attachments").mkdir()
+    (root / "attachments" / "年报.pdf").write_bytes(b"%PDF-1.4\n")
+    (root / "secret.txt").write_text("x")
+    return root
+
+
+def serve(rf, settings, path):
+    return serve_media(rf.get(f"/media/{path}"), path, document_root=settings.MEDIA_ROOT)
+
+
+def test_images_are_shown_inline_with_nosniff(rf, settings, media):
+    response = serve(rf, settings, "covers/photo.png")
+    assert response["Content-Type"] == "image/png"
+    assert not response.get("Content-Disposition", "inline").startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("path, filename", [
+    ("covers/evil.html", "evil.html"),
+    ("covers/evil.svg", "evil.svg"),
+    ("attachments/年报.pdf", "%E5%B9%B4%E6%8A%A5.pdf"),
+])
+def test_other_files_are_downloads_never_pages(rf, settings, media, path, filename):
+    response = serve(rf, settings, path)
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert filename in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"].endswith("sandbox")
+
+
+@pytest.mark.parametrize("path", ["../secret.txt", "covers/../../etc/passwd", "/etc/passwd", "covers/"])
+def test_media_outside_the_folder_or_listings_are_404(rf, settings, media, path):
+    with pytest.raises(Http404):
+        serve(rf, settings, path)
+
+
+# --- Backup and restore of a local (SQLite) run; PostgreSQL: test_postgres_faults.py ----
+
+
+def test_backup_and_restore_of_a_local_sqlite_run(tmp_path):
+    import os
+    import sqlite3
+    import subprocess
+
+    root = Path(__file__).resolve().parents[2]
+    source = tmp_path / "portal.sqlite3"
+    with sqlite3.connect(source) as db:
+        db.execute("CREATE TABLE t (id integer primary key, name text)")
+        db.executemany("INSERT INTO t (name) VALUES (?)", [("延安",), ("宝塔",), ("延川",)])
+    media = tmp_path / "media"
+    (media / "covers").mkdir(parents=True)
+    (media / "covers" / "a.png").write_bytes(png_bytes())
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{source}", "MEDIA_ROOT": str(media),
+           "BACKUP_DIR": str(tmp_path / "backups")}
+    result = subprocess.run([str(root / "deploy" / "backup.sh")], cwd=root, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    archive = result.stdout.strip().splitlines()[-1]
+
+    target = tmp_path / "restored.sqlite3"
+    restored_media = tmp_path / "restored-media"
+    restored_media.mkdir()
+    (restored_media / "stale.txt").write_text("old")
+    env.update(DATABASE_URL=f"sqlite:///{target}", MEDIA_ROOT=str(restored_media))
+    result = subprocess.run([str(root / "deploy" / "restore.sh"), archive, "--yes"], cwd=root, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(target) as db:
+        assert db.execute("SELECT name FROM t ORDER BY id").fetchall() == [("延安",), ("宝塔",), ("延川",)]
+    assert (restored_media / "covers" / "a.png").read_bytes() == png_bytes()
+    assert not (restored_media / "stale.txt").exists()
+    kept = list(tmp_path.glob("restored-media.before-restore-*"))
+    assert len(kept) == 1 and (kept[0] / "stale.txt").read_text() == "old"
