@@ -22,6 +22,25 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _thirteen_counties(request):
+    """Put back the 13 counties of the data migration for tests that use the database.
+
+    A transactional test (every browser test) empties all tables when it ends, and the
+    counties are created by a migration, not by the tests; later tests expect them.
+    Runs after pytest-django's own autouse database set-up.
+    """
+    if request.node.get_closest_marker("django_db") is None and not (
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    ):
+        return
+    from members.models import COUNTIES, CountyBranch
+
+    if CountyBranch.objects.count() != len(COUNTIES):
+        for order, (name, slug) in enumerate(COUNTIES, start=1):
+            CountyBranch.objects.get_or_create(slug=slug, defaults={"name": name, "order": order})
+
+
 @pytest.fixture
 def reader(client):
     """The test client as a reader's phone browser (not a crawler)."""

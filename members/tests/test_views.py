@@ -165,7 +165,8 @@ def test_council_category_filter_by_plain_link(demo, reader, django_assert_num_q
 def test_council_bad_input_is_a_404(counties, reader, query):
     CouncilUnitFactory()
     response = reader.get(reverse("about:council") + query)
-    assert response.status_code == 404
+    # A NUL byte is refused as a bad request before any view (yanan_portal.middleware).
+    assert response.status_code == (400 if "%00" in query else 404)
 
 
 def test_council_empty_category_is_the_unfiltered_list(counties, reader):

@@ -82,6 +82,8 @@ def sample_kwargs() -> dict[str, dict]:
         except Exception:  # a model whose address is not ours (a redirect, an outside link)
             continue
         samples.setdefault(match.view_name, match.kwargs)
+    # Patterns that no model's get_absolute_url() names: a real value from the demo content.
+    samples.setdefault("publications:year", {"year": 2024})
     return samples
 
 
