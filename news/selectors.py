@@ -50,3 +50,26 @@ def pinned(*, limit: int = 5, exclude: list[int] = ()) -> list[Article]:
         .exclude(id__in=exclude)
         .order_by("-published_at", "-id")[:limit]
     )
+
+
+def search_facets() -> dict:
+    """The filter links of the search page: channels, years, counties and programmes.
+
+    Four small queries whatever the number of articles; the years run from the oldest
+    published article to this year.
+    """
+    from django.db.models import Min
+    from django.utils import timezone
+
+    from members.models import CountyBranch
+    from projects.models import Programme
+
+    oldest = Article.objects.published().aggregate(oldest=Min("published_at"))["oldest"]
+    this_year = timezone.localdate().year
+    first_year = timezone.localtime(oldest).year if oldest else this_year
+    return {
+        "channels": list(Channel.objects.select_related("parent")),
+        "years": list(range(this_year, first_year - 1, -1)),
+        "counties": list(CountyBranch.objects.all()),
+        "programmes": list(Programme.objects.visible()),
+    }

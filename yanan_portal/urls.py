@@ -3,7 +3,13 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from django.contrib.sitemaps import views as sitemap_views
+
+from news import feeds
+from news import views as news_views
+
 from . import views
+from .sitemaps import SITEMAPS
 
 admin.site.site_header = "延安市老促会 网站管理"
 admin.site.site_title = "延安市老促会 网站管理"
@@ -18,6 +24,22 @@ urlpatterns = [
     path("branches/", include("members.urls")),
     path("programmes/", include("projects.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
+]
+
+# --- Search, feeds and sitemaps (issue 6) ---------------------------------------------
+urlpatterns += [
+    path("search/", news_views.SearchView.as_view(), name="search"),
+    path("feeds/latest/", feeds.LatestArticlesFeed(), name="feed-latest"),
+    path("feeds/latest/atom/", feeds.LatestArticlesAtomFeed(), name="feed-latest-atom"),
+    path("feeds/<slug:slug>/", feeds.ChannelFeed(), name="feed-channel"),
+    path("feeds/<slug:slug>/atom/", feeds.ChannelAtomFeed(), name="feed-channel-atom"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
 ]
 
 if settings.SERVE_MEDIA:

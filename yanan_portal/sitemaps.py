@@ -1,0 +1,37 @@
+"""sitemap.xml: an index of sections, each paginated by Django (``limit`` URLs a page).
+
+SITEMAPS is the registry: an app adds its section here (key = the name in
+``/sitemap-<key>.xml``). Every section lists only public records (``published()`` /
+``visible()``), evaluated per request inside ``items()``.
+"""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from members.sitemaps import CountyBranchSitemap
+from news.sitemaps import ArticleSitemap, ChannelSitemap
+from projects.sitemaps import ProgrammeSitemap
+
+from .sitemap_base import SiteURLSitemap
+
+
+class StaticPageSitemap(SiteURLSitemap):
+    """Pages that are not records: the home page and the list pages."""
+
+    changefreq = "daily"
+
+    def items(self):
+        return ["home", "members:branch-list", "projects:programme-list"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+SITEMAPS: dict[str, type[Sitemap]] = {
+    "pages": StaticPageSitemap,
+    "channels": ChannelSitemap,
+    "articles": ArticleSitemap,
+    "counties": CountyBranchSitemap,
+    "programmes": ProgrammeSitemap,
+    # Publications and about pages: add their sections here when those models exist.
+}
