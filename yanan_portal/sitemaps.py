@@ -35,3 +35,18 @@ SITEMAPS: dict[str, type[Sitemap]] = {
     "programmes": ProgrammeSitemap,
     # Publications and about pages: add their sections here when those models exist.
 }
+
+
+def sitemap_index(request, **kwargs):
+    """Django's sitemap index, with section URLs on ``SITE_URL`` like the URLs inside them
+    (Django builds them from the request's host, which behind a proxy may be internal)."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+    from django.contrib.sitemaps import views
+
+    response = views.index(request, **kwargs)
+    for item in response.context_data["sitemaps"]:
+        parts = urlsplit(item.location)
+        item.location = settings.SITE_URL + parts.path + (f"?{parts.query}" if parts.query else "")
+    return response

@@ -9,7 +9,7 @@ from news import feeds
 from news import views as news_views
 
 from . import views
-from .sitemaps import SITEMAPS
+from .sitemaps import SITEMAPS, sitemap_index
 
 admin.site.site_header = "延安市老促会 网站管理"
 admin.site.site_title = "延安市老促会 网站管理"
@@ -35,7 +35,7 @@ urlpatterns += [
     path("feeds/<slug:slug>/atom/", feeds.ChannelAtomFeed(), name="feed-channel-atom"),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        sitemap_index,
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
