@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import BooleanField, Case, F, FloatField, Func, IntegerField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, F, FloatField, Func, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -95,33 +95,46 @@ class Rank(Func):
     output_field = FloatField()
 
 
-def search_articles(query: ParsedQuery, queryset: QuerySet) -> QuerySet:
-    """``queryset`` (already ``published()`` and filtered) narrowed to ``query``, best first.
+# Above this many matches the PostgreSQL search orders by tiers (all words in the title,
+# then in the summary, then the rest) and recency instead of ts_rank: ranking reads every
+# matching row's whole tsvector, which for a word found in most of 100,000 articles costs
+# seconds, while the tiers need only the short title and summary columns.
+RANK_LIMIT = 2000
 
-    Ties (and the SQLite score tiers) fall back to the newest first.
-    """
+
+def match_articles(query: ParsedQuery, queryset: QuerySet) -> QuerySet:
+    """``queryset`` narrowed to the articles that contain every word of ``query`` (unordered)."""
     if not query:
         return queryset.none()
     if connection.vendor == "postgresql":
-        tsquery = TsQuery(tsquery_literal(query))
-        return (
-            queryset.filter(Matches(F("search_vector"), tsquery))
-            .annotate(rank=Rank(F("search_vector"), tsquery))
-            .order_by("-rank", "-published_at", "-id")
-        )
-    # SQLite (and any other database): every word is a substring of the stored text;
-    # title matches count most, then the summary.
+        return queryset.filter(Matches(F("search_vector"), TsQuery(tsquery_literal(query))))
+    # SQLite (and any other database): every word is a substring of the stored text.
     condition = Q()
-    score = Value(0)
     for word in query.words:
         condition &= Q(search_text__icontains=word)
-        score = score + Case(When(title__icontains=word, then=Value(4)), default=Value(0))
-        score = score + Case(When(summary__icontains=word, then=Value(2)), default=Value(0))
-    return (
-        queryset.filter(condition)
-        .annotate(rank=score + Value(1, output_field=IntegerField()))
-        .order_by("-rank", "-published_at", "-id")
-    )
+    return queryset.filter(condition)
+
+
+def search_articles(query: ParsedQuery, queryset: QuerySet, *, total: int | None = None) -> QuerySet:
+    """``queryset`` (already ``published()`` and filtered) narrowed to ``query``, best first.
+
+    ``total``, the number of matches when the caller has counted them, lets a very broad
+    query skip ts_rank (see RANK_LIMIT). Ties fall back to the newest first.
+    """
+    matches = match_articles(query, queryset)
+    if not query:
+        return matches
+    if connection.vendor == "postgresql" and (total is None or total <= RANK_LIMIT):
+        return matches.annotate(rank=Rank(F("search_vector"), TsQuery(tsquery_literal(query)))).order_by(
+            "-rank", "-published_at", "-id"
+        )
+    in_title = Q()
+    in_summary = Q()
+    for word in query.words:
+        in_title &= Q(title__icontains=word)
+        in_summary &= Q(summary__icontains=word)
+    tier = Case(When(in_title, then=Value(2)), When(in_summary, then=Value(1)), default=Value(0))
+    return matches.annotate(rank=tier).order_by("-rank", "-published_at", "-id")
 
 
 def highlight(text: str, query: ParsedQuery, *, length: int | None = None) -> SafeString:

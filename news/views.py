@@ -161,7 +161,14 @@ class SearchView(ElidedPageRangeMixin, ListView):
             articles = articles.filter(counties=county)
         if programme := self.filters.get("programme"):
             articles = articles.filter(programmes=programme)
-        return search.search_articles(self.query, articles)
+        # Counted once here: the count chooses the ordering and is handed to the paginator.
+        self.total = search.match_articles(self.query, articles).count() if self.query else 0
+        return search.search_articles(self.query, articles, total=self.total)
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        paginator.__dict__["count"] = self.total  # Paginator.count is a cached_property
+        return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -93,6 +93,20 @@ def test_title_match_outranks_body_match_then_newest_first():
 
 
 @pytest.mark.django_db
+def test_broad_queries_order_by_title_summary_then_newest():
+    """Past RANK_LIMIT matches the order is by tiers, not ts_rank (see news.search)."""
+    from news.search import RANK_LIMIT
+
+    now = timezone.now()
+    body_new = ArticleFactory(title="简报", summary="", body="<p>书社</p>", published_at=now - timedelta(days=1))
+    summary = ArticleFactory(title="简讯", summary="书社开放", published_at=now - timedelta(days=5))
+    title_old = ArticleFactory(title="书社开放日", published_at=now - timedelta(days=30))
+    title_new = ArticleFactory(title="新书社", published_at=now - timedelta(days=2))
+    found = list(search_articles(parse_query("书社"), Article.objects.published(), total=RANK_LIMIT + 1))
+    assert found == [title_new, title_old, summary, body_new]
+
+
+@pytest.mark.django_db
 def test_tags_are_searchable_counties_and_programmes(demo):
     article = ArticleFactory(title="读书活动", summary="", body="<p>活动</p>")
     assert "黄陵县" not in " ".join(top_titles("黄陵县", 50))
