@@ -52,12 +52,22 @@ def pinned(*, limit: int = 5, exclude: list[int] = ()) -> list[Article]:
     )
 
 
+SEARCH_FACETS_CACHE_SECONDS = 300
+
+
 def search_facets() -> dict:
     """The filter links of the search page: channels, years, counties and programmes.
 
-    Four small queries whatever the number of articles; the years run from the oldest
-    published article to this year.
+    Four small queries whatever the number of articles (the years run from the oldest
+    published article to this year), cached for five minutes: they change rarely and a
+    renamed channel showing its old name in a filter link for a while harms nobody.
     """
+    from django.core.cache import cache
+
+    return cache.get_or_set("news:search-facets", _search_facets, SEARCH_FACETS_CACHE_SECONDS)
+
+
+def _search_facets() -> dict:
     from django.db.models import Min
     from django.utils import timezone
 
