@@ -95,11 +95,12 @@ class Rank(Func):
     output_field = FloatField()
 
 
-# Above this many matches the PostgreSQL search orders by tiers (all words in the title,
-# then in the summary, then the rest) and recency instead of ts_rank: ranking reads every
-# matching row's whole tsvector, which for a word found in most of 100,000 articles costs
-# seconds, while the tiers need only the short title and summary columns.
-RANK_LIMIT = 2000
+# A query is ranked among its newest CANDIDATE_LIMIT matches. Ranking reads each matching
+# row's whole tsvector (TOASTed for any real article): for a word found in most of 100,000
+# articles that costs seconds, while the newest few hundred matches are found by walking
+# the published_at index and stopping early. Readers narrow a broad query with the year
+# and channel filters; the page says when the limit applied.
+CANDIDATE_LIMIT = 500
 
 
 def match_articles(query: ParsedQuery, queryset: QuerySet) -> QuerySet:
@@ -115,26 +116,42 @@ def match_articles(query: ParsedQuery, queryset: QuerySet) -> QuerySet:
     return queryset.filter(condition)
 
 
-def search_articles(query: ParsedQuery, queryset: QuerySet, *, total: int | None = None) -> QuerySet:
-    """``queryset`` (already ``published()`` and filtered) narrowed to ``query``, best first.
-
-    ``total``, the number of matches when the caller has counted them, lets a very broad
-    query skip ts_rank (see RANK_LIMIT). Ties fall back to the newest first.
-    """
-    matches = match_articles(query, queryset)
-    if not query:
-        return matches
-    if connection.vendor == "postgresql" and (total is None or total <= RANK_LIMIT):
-        return matches.annotate(rank=Rank(F("search_vector"), TsQuery(tsquery_literal(query)))).order_by(
-            "-rank", "-published_at", "-id"
+def rank_articles(query: ParsedQuery, queryset: QuerySet) -> QuerySet:
+    """Best first: ts_rank with the weights title A, summary/tags B, body C on PostgreSQL;
+    on SQLite all words in the title, then in the summary, then the rest. Newest first
+    among equals."""
+    if connection.vendor == "postgresql":
+        ranked = queryset.annotate(rank=Rank(F("search_vector"), TsQuery(tsquery_literal(query))))
+    else:
+        in_title = Q()
+        in_summary = Q()
+        for word in query.words:
+            in_title &= Q(title__icontains=word)
+            in_summary &= Q(summary__icontains=word)
+        ranked = queryset.annotate(
+            rank=Case(When(in_title, then=Value(2)), When(in_summary, then=Value(1)), default=Value(0))
         )
-    in_title = Q()
-    in_summary = Q()
-    for word in query.words:
-        in_title &= Q(title__icontains=word)
-        in_summary &= Q(summary__icontains=word)
-    tier = Case(When(in_title, then=Value(2)), When(in_summary, then=Value(1)), default=Value(0))
-    return matches.annotate(rank=tier).order_by("-rank", "-published_at", "-id")
+    return ranked.order_by("-rank", "-published_at", "-id")
+
+
+def find_articles(query: ParsedQuery, queryset: QuerySet, *, limit: int | None = None) -> tuple[QuerySet, int, bool]:
+    """The matches of ``query`` in ``queryset`` (already ``published()`` and filtered), best first.
+
+    Returns (ordered queryset, number of results, whether more than ``limit`` matched and
+    only the newest ``limit`` are ranked). Two queries: the candidate ids, then a page.
+    """
+    if not query:
+        return queryset.none(), 0, False
+    limit = CANDIDATE_LIMIT if limit is None else limit
+    newest = match_articles(query, queryset).order_by("-published_at", "-id").values_list("id", flat=True)
+    ids = list(newest[: limit + 1])
+    capped = len(ids) > limit
+    ids = ids[:limit]
+    return rank_articles(query, queryset.filter(pk__in=ids)), len(ids), capped
+
+
+def search_articles(query: ParsedQuery, queryset: QuerySet, *, limit: int | None = None) -> QuerySet:
+    return find_articles(query, queryset, limit=limit)[0]
 
 
 def highlight(text: str, query: ParsedQuery, *, length: int | None = None) -> SafeString:

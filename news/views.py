@@ -76,7 +76,8 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().select_related("channel", "channel__parent")
+        # The search document is large and the page never shows it.
+        return Article.objects.published().select_related("channel", "channel__parent").defer("search_text", "search_vector")
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -161,9 +162,8 @@ class SearchView(ElidedPageRangeMixin, ListView):
             articles = articles.filter(counties=county)
         if programme := self.filters.get("programme"):
             articles = articles.filter(programmes=programme)
-        # Counted once here: the count chooses the ordering and is handed to the paginator.
-        self.total = search.match_articles(self.query, articles).count() if self.query else 0
-        return search.search_articles(self.query, articles, total=self.total)
+        found, self.total, self.capped = search.find_articles(self.query, articles)
+        return found
 
     def get_paginator(self, *args, **kwargs):
         paginator = super().get_paginator(*args, **kwargs)
@@ -190,6 +190,7 @@ class SearchView(ElidedPageRangeMixin, ListView):
             sources=search.search_sources(query) if page.number == 1 else [],
             suggestions=[(word, search.search_url(word)) for word in search.SUGGESTIONS],
             max_query_length=search.MAX_QUERY_LENGTH,
+            capped=self.capped,
             crumbs=[{"name": "搜索", "url": None}],
         )
         return context

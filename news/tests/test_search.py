@@ -93,17 +93,22 @@ def test_title_match_outranks_body_match_then_newest_first():
 
 
 @pytest.mark.django_db
-def test_broad_queries_order_by_title_summary_then_newest():
-    """Past RANK_LIMIT matches the order is by tiers, not ts_rank (see news.search)."""
-    from news.search import RANK_LIMIT
+def test_broad_queries_rank_their_newest_matches(reader, monkeypatch):
+    """Past CANDIDATE_LIMIT matches only the newest are ranked, and the page says so."""
+    from news import search
 
     now = timezone.now()
+    oldest_title = ArticleFactory(title="书社开放日", published_at=now - timedelta(days=30))
     body_new = ArticleFactory(title="简报", summary="", body="<p>书社</p>", published_at=now - timedelta(days=1))
     summary = ArticleFactory(title="简讯", summary="书社开放", published_at=now - timedelta(days=5))
-    title_old = ArticleFactory(title="书社开放日", published_at=now - timedelta(days=30))
     title_new = ArticleFactory(title="新书社", published_at=now - timedelta(days=2))
-    found = list(search_articles(parse_query("书社"), Article.objects.published(), total=RANK_LIMIT + 1))
-    assert found == [title_new, title_old, summary, body_new]
+    found, total, capped = search.find_articles(parse_query("书社"), Article.objects.published(), limit=3)
+    assert (total, capped) == (3, True)
+    assert list(found) == [title_new, summary, body_new]  # the oldest fell outside the limit
+    assert oldest_title not in found
+    monkeypatch.setattr(search, "CANDIDATE_LIMIT", 3)
+    html = reader.get("/search/", {"q": "书社"}).content.decode()
+    assert "找到 <strong>3</strong> 多篇" in html and "最新的 3 篇" in html
 
 
 @pytest.mark.django_db
