@@ -401,7 +401,7 @@ def test_search_page_query_count_with_filters_and_no_query(reader, django_assert
 @pytest.mark.django_db
 def test_header_has_a_labelled_search_box(reader):
     html = reader.get("/").content.decode()
-    assert '<form class="header-search" action="/search/" method="get" role="search">' in html
+    assert '<form class="header-search" action="/search/" method="get" role="search" aria-label="站内搜索">' in html
     assert '<label for="header-search-q">' in html and 'id="header-search-q" name="q"' in html
 
 
