@@ -443,3 +443,30 @@ def test_postgres_tsquery_syntax_is_inert(reader):
     for query in ["富硒 & !苹果", "富硒:*", "''", "'富' | '硒'", "\\'", "a:A", "<->"]:
         assert reader.get("/search/", {"q": query}).status_code == 200
     assert top_titles("富硒 & !苹果") == ["富硒苹果获奖"]  # ! is punctuation, not NOT
+
+
+@pytest.mark.django_db
+def test_admin_save_indexes_the_counties_set_in_the_form(admin_client):
+    channel = ChannelFactory()
+    county = CountyBranch.objects.get(slug="huangling")
+    response = admin_client.post(
+        "/admin/news/article/add/",
+        {
+            "title": "读书分享会",
+            "channel": channel.pk,
+            "summary": "",
+            "body": "<p>活动</p>",
+            "source": "延安市老促会",
+            "status": "draft",
+            "counties": [county.pk],
+            "attachments-TOTAL_FORMS": "0",
+            "attachments-INITIAL_FORMS": "0",
+            "attachments-MIN_NUM_FORMS": "0",
+            "attachments-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    # (a draft: publishing belongs to the editorial workflow; the index covers every article)
+    article = Article.objects.get(title="读书分享会")
+    assert article.search_text.endswith("黄陵县") and "'黄陵县'" in (article.search_vector or "'黄陵县'")
+    assert match_articles(parse_query("黄陵"), Article.objects.all()).get() == article
