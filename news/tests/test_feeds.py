@@ -11,6 +11,7 @@ from django.utils import timezone
 from news.models import Article
 from news.sitemaps import ArticleSitemap
 from news.tests.factories import ArticleFactory, ChannelFactory
+from news.tests.test_search import counties  # noqa: F401  (fixture)
 
 SITE = "https://www.example.org"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -157,7 +158,7 @@ def test_article_sitemap_only_published_with_lastmod(client):
     ("section", "path"),
     [("pages", "/"), ("pages", "/branches/"), ("pages", "/programmes/"), ("channels", "/news/org/"), ("counties", "/branches/baota/")],
 )
-def test_other_sections(client, section, path):
+def test_other_sections(client, counties, section, path):  # noqa: F811
     ChannelFactory(slug="org")
     locations = [u.findtext(f"{SM}loc") for u in xml(client.get(f"/sitemap-{section}.xml")).findall(f"{SM}url")]
     assert f"{SITE}{path}" in locations

@@ -25,6 +25,16 @@ def postgres_only(test):
     return pytest.mark.postgres(pytest.mark.skipif(not ON_POSTGRES, reason="需要 PostgreSQL")(test))
 
 
+@pytest.fixture(autouse=True)
+def counties(db):
+    """The 13 counties of the data migration, again: a transactional test (the browser
+    tests) empties the database that --reuse-db then keeps."""
+    from members.models import COUNTIES
+
+    for order, (name, slug) in enumerate(COUNTIES, start=1):
+        CountyBranch.objects.update_or_create(slug=slug, defaults={"name": name, "order": order})
+
+
 @pytest.fixture
 def demo():
     """The demo site's real articles (written from FACTS.md), by their key."""

@@ -22,7 +22,7 @@ def test_phone_reader_searches_from_the_header(phone_page):
     failed = []
     page.on("response", lambda r: r.status >= 400 and failed.append(r.url))
     page.goto("/")
-    box = page.get_by_label("站内搜索")
+    box = page.get_by_role("searchbox", name="站内搜索")
     box.fill("海员")
     box.press("Enter")
     page.wait_for_url(re.compile(r"/search/\?q="))
