@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
 from yanan_portal.richtext import RICH_TEXT_CONFIG, sanitize_html
+from yanan_portal.uploads import validate_attachment, validate_image
 
 from .search_index import SearchDocumentField, build_document, html_to_text
-from yanan_portal.uploads import validate_attachment, validate_image
 
 
 class Channel(models.Model):
