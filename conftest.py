@@ -30,10 +30,15 @@ def _thirteen_counties(request):
     counties are created by a migration, not by the tests; later tests expect them.
     Runs after pytest-django's own autouse database set-up.
     """
-    if request.node.get_closest_marker("django_db") is None and not (
-        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
-    ):
-        return
+    names = set(request.fixturenames)
+    if request.node.get_closest_marker("django_db") is None:
+        # Database access comes from a fixture that may not have run yet: start it now.
+        if {"transactional_db", "live_server"} & names:
+            request.getfixturevalue("transactional_db")
+        elif "db" in names:
+            request.getfixturevalue("db")
+        else:
+            return
     from members.models import COUNTIES, CountyBranch
 
     if CountyBranch.objects.count() != len(COUNTIES):

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import Article, Attachment, Channel
+from .search import reindex_article
 
 
 @admin.register(Channel)
@@ -48,6 +49,11 @@ class ArticleAdmin(admin.ModelAdmin):
             obj.created_by = request.user
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Counties and programmes are saved after the article; index their names too.
+        reindex_article(form.instance)
 
 
 # Publications library (issue 7): its admin lives in news/publication_admin.py.

@@ -12,6 +12,7 @@ from django.utils.html import escape
 
 from .demo_content.articles import ARTICLES
 from .models import Article, Channel
+from .search import reindex_article
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SEED_ARTICLE = Path(__file__).parent / "demo_content" / "seed-article.txt"
@@ -114,6 +115,7 @@ def load_articles(channels: dict[str, Channel], counties: dict, programmes: dict
         if created:
             article.counties.set([counties[slug] for slug in item.get("counties", []) if slug in counties])
             article.programmes.set([programmes[slug] for slug in item.get("programmes", []) if slug in programmes])
+            reindex_article(article)
 
 
 SAMPLE_SENTENCES = [
@@ -146,21 +148,22 @@ def load_sample_articles(total: int, channels: dict[str, Channel], county_names:
     for number in range(existing + 1, existing + missing + 1):
         county = rng.choice(names)
         sentences = [rng.choice(SAMPLE_SENTENCES).format(county=county) for _ in range(rng.randint(6, 10))]
-        batch.append(
-            Article(
-                title=f"示例文章 {number}:{sentences[0][:-1]}",
-                channel=channels[rng.choice(SAMPLE_CHANNELS)],
-                summary=sentences[0],
-                # Generated text is plain and escaped; bulk_create skips save()'s sanitiser.
-                body=_paragraphs_html(sentences),
-                source="示例数据",
-                responsible_editor="示例",
-                status=Article.Status.PUBLISHED,
-                published_at=start + timedelta(seconds=rng.random() * span),
-                views=rng.randint(0, 500),
-                is_sample=True,
-            )
+        article = Article(
+            title=f"示例文章 {number}:{sentences[0][:-1]}",
+            channel=channels[rng.choice(SAMPLE_CHANNELS)],
+            summary=sentences[0],
+            # Generated text is plain and escaped; bulk_create skips save()'s sanitiser.
+            body=_paragraphs_html(sentences),
+            source="示例数据",
+            responsible_editor="示例",
+            status=Article.Status.PUBLISHED,
+            published_at=start + timedelta(seconds=rng.random() * span),
+            views=rng.randint(0, 500),
+            is_sample=True,
         )
+        # bulk_create skips save(): derive the search document here.
+        article.update_search_document(tags=[article.channel.name])
+        batch.append(article)
         if len(batch) >= 2000:
             _flush(batch, progress)
     _flush(batch, progress)

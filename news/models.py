@@ -9,6 +9,8 @@ from django_prose_editor.fields import ProseEditorField
 from yanan_portal.richtext import RICH_TEXT_CONFIG, sanitize_html
 from yanan_portal.uploads import validate_attachment, validate_image
 
+from .search_index import SearchDocumentField, build_document, html_to_text
+
 
 class Channel(models.Model):
     """A 栏目: at most two levels, e.g. 组织建设 or 工作动态 / 县区动态."""
@@ -65,7 +67,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Columns and joins that article cards need, without the body."""
-        return self.select_related("channel", "channel__parent").defer("body")
+        return self.select_related("channel", "channel__parent").defer("body", "search_text", "search_vector")
 
     def in_channel_tree(self, channel):
         return self.filter(Q(channel=channel) | Q(channel__parent=channel))
@@ -150,6 +152,10 @@ class Article(models.Model):
         related_name="+",
     )
 
+    # The search document (news/search_index.py), derived from the fields above on save.
+    search_text = models.TextField(_("检索文本"), blank=True, editable=False)
+    search_vector = SearchDocumentField(_("检索索引"))
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -180,7 +186,34 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         # Whatever door the text came through, only the allowlist is stored.
         self.body = sanitize_html(self.body)
+        self.update_search_document()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & SEARCHED_FIELDS:
+            kwargs["update_fields"] = {*update_fields, "search_text", "search_vector"}
         super().save(*args, **kwargs)
+
+    def search_tags(self) -> list[str]:
+        """Channel, county and programme names, so that 宝塔区 finds an article tagged with it.
+
+        Counties and programmes are read from the database: the admin sets them after
+        ``save()``, and ``news.search.reindex_article`` runs again once they are saved.
+        """
+        tags = []
+        if self.channel_id:
+            tags.append(self.channel.name)
+        if self.pk:
+            tags += [name for name in self.counties.values_list("name", flat=True)]
+            tags += [name for name in self.programmes.values_list("name", flat=True)]
+        return tags
+
+    def update_search_document(self, *, tags: list[str] | None = None) -> None:
+        """Derive ``search_text`` and ``search_vector`` from the content (no database write)."""
+        self.search_text, self.search_vector = build_document(
+            title=self.title,
+            summary=self.summary,
+            body_text=html_to_text(self.body),
+            tags=self.search_tags() if tags is None else tags,
+        )
 
     @property
     def is_published(self) -> bool:
@@ -201,6 +234,10 @@ class Article(models.Model):
     def count_view(self) -> None:
         """One atomic ``UPDATE … SET views = views + 1``: parallel readers lose nothing."""
         Article.objects.filter(pk=self.pk).update(views=F("views") + 1)
+
+
+# Saving any of these with ``update_fields`` also saves the search document.
+SEARCHED_FIELDS = {"title", "summary", "body", "channel", "channel_id"}
 
 
 class Attachment(models.Model):

@@ -50,3 +50,36 @@ def pinned(*, limit: int = 5, exclude: list[int] = ()) -> list[Article]:
         .exclude(id__in=exclude)
         .order_by("-published_at", "-id")[:limit]
     )
+
+
+SEARCH_FACETS_CACHE_SECONDS = 300
+
+
+def search_facets() -> dict:
+    """The filter links of the search page: channels, years, counties and programmes.
+
+    Four small queries whatever the number of articles (the years run from the oldest
+    published article to this year), cached for five minutes: they change rarely and a
+    renamed channel showing its old name in a filter link for a while harms nobody.
+    """
+    from django.core.cache import cache
+
+    return cache.get_or_set("news:search-facets", _search_facets, SEARCH_FACETS_CACHE_SECONDS)
+
+
+def _search_facets() -> dict:
+    from django.db.models import Min
+    from django.utils import timezone
+
+    from members.models import CountyBranch
+    from projects.models import Programme
+
+    oldest = Article.objects.published().aggregate(oldest=Min("published_at"))["oldest"]
+    this_year = timezone.localdate().year
+    first_year = timezone.localtime(oldest).year if oldest else this_year
+    return {
+        "channels": list(Channel.objects.select_related("parent")),
+        "years": list(range(this_year, first_year - 1, -1)),
+        "counties": list(CountyBranch.objects.all()),
+        "programmes": list(Programme.objects.visible()),
+    }

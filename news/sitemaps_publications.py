@@ -1,18 +1,13 @@
-"""Sitemap of the publications library.
+"""Sitemap sections of the publications library (registered in yanan_portal/sitemaps.py)."""
 
-Hook for the site's sitemap (registered in yanan_portal/urls.py at merge), e.g.::
-
-    from news.sitemaps_publications import PublicationSitemap, PublicationPagesSitemap
-    sitemaps = {..., "publications": PublicationSitemap, "publication-pages": PublicationPagesSitemap}
-"""
-
-from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
+
+from yanan_portal.sitemap_base import SiteURLSitemap
 
 from .publications import Publication
 
 
-class PublicationSitemap(Sitemap):
+class PublicationSitemap(SiteURLSitemap):
     """One entry per published publication; the rule is ``published()``, read at request time."""
 
     changefreq = "yearly"
@@ -26,7 +21,7 @@ class PublicationSitemap(Sitemap):
         return item.updated_at
 
 
-class PublicationPagesSitemap(Sitemap):
+class PublicationPagesSitemap(SiteURLSitemap):
     """The library's own lists: the index, the magazine shelf and the year archive."""
 
     changefreq = "weekly"

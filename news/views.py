@@ -9,6 +9,7 @@ from django.views.generic import DetailView, ListView
 
 from yanan_portal.pagination import ElidedPageRangeMixin
 
+from . import search, selectors
 from .models import Article, Channel
 
 # Crawlers and link-preview fetchers do not count as readers (see README, 浏览量).
@@ -75,7 +76,8 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().select_related("channel", "channel__parent")
+        # The search document is large and the page never shows it.
+        return Article.objects.published().select_related("channel", "channel__parent").defer("search_text", "search_vector")
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -112,5 +114,86 @@ class ArticleDetailView(DetailView):
             canonical_url=settings.SITE_URL + article.get_absolute_url(),
             crumbs=channel_crumbs(article.channel, current=False),
             article_sizes=ARTICLE_TEXT_SIZES,
+        )
+        return context
+
+
+# --- Search (issue 6) ---------------------------------------------------------------------
+
+
+class SearchView(ElidedPageRangeMixin, ListView):
+    """/search/?q=…&channel=&year=&county=&programme=: published articles only, best first.
+
+    Filters are plain links. A filter value that names nothing is ignored (the page still
+    answers 200); an out-of-range page is a 404 like every other list.
+    """
+
+    template_name = "news/search.html"
+    context_object_name = "articles"
+    paginate_by = 10
+
+    def get(self, request, *args, **kwargs):
+        self.query = search.parse_query(request.GET.get("q", ""))
+        self.facets = selectors.search_facets()
+        self.filters = self._read_filters()
+        return super().get(request, *args, **kwargs)
+
+    def _read_filters(self) -> dict:
+        get = self.request.GET
+        filters = {}
+        channels = {c.slug: c for c in self.facets["channels"]}
+        if get.get("channel") in channels:
+            filters["channel"] = channels[get["channel"]]
+        if get.get("year", "").isascii() and get.get("year", "").isdigit() and int(get["year"]) in self.facets["years"]:
+            filters["year"] = int(get["year"])
+        counties = {c.slug: c for c in self.facets["counties"]}
+        if get.get("county") in counties:
+            filters["county"] = counties[get["county"]]
+        programmes = {p.slug: p for p in self.facets["programmes"]}
+        if get.get("programme") in programmes:
+            filters["programme"] = programmes[get["programme"]]
+        return filters
+
+    def get_queryset(self):
+        articles = Article.objects.published().select_related("channel", "channel__parent").defer("body", "search_vector")
+        if channel := self.filters.get("channel"):
+            articles = articles.in_channel_tree(channel)
+        if year := self.filters.get("year"):
+            start, end = search.year_bounds(year)
+            articles = articles.filter(published_at__gte=start, published_at__lt=end)
+        if county := self.filters.get("county"):
+            articles = articles.filter(counties=county)
+        if programme := self.filters.get("programme"):
+            articles = articles.filter(programmes=programme)
+        found, self.total, self.capped = search.find_articles(self.query, articles)
+        return found
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        paginator.__dict__["count"] = self.total  # Paginator.count is a cached_property
+        return paginator
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.query
+        page = context["page_obj"]
+        results = [
+            {
+                "article": article,
+                "title": search.highlight(article.title, query),
+                "excerpt": search.highlight(search.excerpt_source(article.search_text), query, length=120),
+            }
+            for article in context["articles"]
+        ]
+        context.update(
+            query=query,
+            results=results,
+            filters=self.filters,
+            facets=self.facets,
+            sources=search.search_sources(query) if page.number == 1 else [],
+            suggestions=[(word, search.search_url(word)) for word in search.SUGGESTIONS],
+            max_query_length=search.MAX_QUERY_LENGTH,
+            capped=self.capped,
+            crumbs=[{"name": "搜索", "url": None}],
         )
         return context

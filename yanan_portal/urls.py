@@ -1,9 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
+
+from news import feeds
+from news import views as news_views
 
 from . import views
 from .security_views import serve_media
+from .sitemaps import SITEMAPS, sitemap_index
 
 admin.site.site_header = "延安市老促会 网站管理"
 admin.site.site_title = "延安市老促会 网站管理"
@@ -27,6 +32,22 @@ urlpatterns = [
     path("programmes/", include("projects.urls")),
     path("publications/", include("news.urls_publications")),  # publications library (issue 7)
     path(settings.ADMIN_URL, admin.site.urls),
+]
+
+# --- Search, feeds and sitemaps (issue 6) ---------------------------------------------
+urlpatterns += [
+    path("search/", news_views.SearchView.as_view(), name="search"),
+    path("feeds/latest/", feeds.LatestArticlesFeed(), name="feed-latest"),
+    path("feeds/latest/atom/", feeds.LatestArticlesAtomFeed(), name="feed-latest-atom"),
+    path("feeds/<slug:slug>/", feeds.ChannelFeed(), name="feed-channel"),
+    path("feeds/<slug:slug>/atom/", feeds.ChannelAtomFeed(), name="feed-channel-atom"),
+    path(
+        "sitemap.xml",
+        sitemap_index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
 ]
 
 if settings.SERVE_MEDIA:

@@ -1,0 +1,295 @@
+"""Public search: query parsing, the article search on PostgreSQL and SQLite, excerpts,
+and the grouped "other sources" (programmes, county branches, publications…).
+
+How a query becomes a ``tsquery`` (PostgreSQL), by the rules of ``news.search_index``:
+the query is normalised and length-capped, split into CJK runs and ASCII words, each CJK
+run into jieba words; a one- or two-character word is itself a lexeme of the index, a
+longer word matches either as a whole (jieba found it in the document) or as all of its
+character pairs. All words must match (AND). User text never reaches ``to_tsquery``'s
+parser: only CJK characters and ``[a-z0-9]`` survive parsing and every lexeme is quoted,
+so tsquery syntax (``& | ! :* ''``) in a query is just ignored punctuation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import connection
+from django.db.models import BooleanField, Case, F, FloatField, Func, Q, QuerySet, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .search_index import CJK_RUN, TOKEN_RUN, normalize, quote_lexeme, words
+
+# Longer queries are cut to this many characters (after normalisation); a reader's query is
+# a few words, and a cap keeps a 10 KB query from building a huge tsquery.
+MAX_QUERY_LENGTH = 50
+MAX_WORDS = 8
+# Shown on the empty page and when nothing is found: real topics from FACTS.md.
+SUGGESTIONS = ["海员", "富硒", "书社", "十镇百村", "养老", "宝塔区", "调研报告", "老促会"]
+
+
+@dataclass
+class ParsedQuery:
+    text: str = ""  # the normalised, capped query as the reader sees it again
+    truncated: bool = False
+    words: list[str] = field(default_factory=list)  # lower-case jieba words and ASCII words
+
+    def __bool__(self) -> bool:
+        return bool(self.words)
+
+
+def parse_query(raw: str | None) -> ParsedQuery:
+    text = normalize((raw or "").replace("\x00", " "))
+    truncated = len(text) > MAX_QUERY_LENGTH
+    text = text[:MAX_QUERY_LENGTH].strip()
+    found: list[str] = []
+    for match in TOKEN_RUN.finditer(text.lower()):
+        run = match.group()
+        for word in words(run) if CJK_RUN.fullmatch(run) else [run]:
+            if word not in found:
+                found.append(word)
+    return ParsedQuery(text=text, truncated=truncated, words=found[:MAX_WORDS])
+
+
+def _bigrams(word: str) -> list[str]:
+    return [word[i : i + 2] for i in range(len(word) - 1)]
+
+
+def tsquery_literal(query: ParsedQuery) -> str:
+    parts = []
+    for word in query.words:
+        if CJK_RUN.fullmatch(word) and len(word) > 2:
+            pairs = " & ".join(quote_lexeme(pair) for pair in dict.fromkeys(_bigrams(word)))
+            parts.append(f"( {quote_lexeme(word)} | ( {pairs} ) )")
+        else:
+            parts.append(quote_lexeme(word))
+    return " & ".join(parts)
+
+
+class TsQuery(Func):
+    """A ``tsquery`` from input syntax (``'海员' & '培训'``): no parser, no stemming."""
+
+    template = "%(expressions)s::tsquery"
+
+    def __init__(self, literal: str):
+        super().__init__(Value(literal), output_field=FloatField())
+
+
+class Matches(Func):
+    """``search_vector @@ query``, usable in ``filter()`` and by the GIN index."""
+
+    template = "%(expressions)s"
+    arg_joiner = " @@ "
+    conditional = True
+    output_field = BooleanField()
+
+
+class Rank(Func):
+    function = "ts_rank"
+    output_field = FloatField()
+
+
+# A query is ranked among its newest CANDIDATE_LIMIT matches. Ranking reads each matching
+# row's whole tsvector (TOASTed for any real article): for a word found in most of 100,000
+# articles that costs seconds, while the newest few hundred matches are found by walking
+# the published_at index and stopping early. Readers narrow a broad query with the year
+# and channel filters; the page says when the limit applied.
+CANDIDATE_LIMIT = 500
+
+
+def match_articles(query: ParsedQuery, queryset: QuerySet) -> QuerySet:
+    """``queryset`` narrowed to the articles that contain every word of ``query`` (unordered)."""
+    if not query:
+        return queryset.none()
+    if connection.vendor == "postgresql":
+        return queryset.filter(Matches(F("search_vector"), TsQuery(tsquery_literal(query))))
+    # SQLite (and any other database): every word is a substring of the stored text.
+    condition = Q()
+    for word in query.words:
+        condition &= Q(search_text__icontains=word)
+    return queryset.filter(condition)
+
+
+def rank_articles(query: ParsedQuery, queryset: QuerySet) -> QuerySet:
+    """Best first: ts_rank with the weights title A, summary/tags B, body C on PostgreSQL;
+    on SQLite all words in the title, then in the summary, then the rest. Newest first
+    among equals."""
+    if connection.vendor == "postgresql":
+        ranked = queryset.annotate(rank=Rank(F("search_vector"), TsQuery(tsquery_literal(query))))
+    else:
+        in_title = Q()
+        in_summary = Q()
+        for word in query.words:
+            in_title &= Q(title__icontains=word)
+            in_summary &= Q(summary__icontains=word)
+        ranked = queryset.annotate(
+            rank=Case(When(in_title, then=Value(2)), When(in_summary, then=Value(1)), default=Value(0))
+        )
+    return ranked.order_by("-rank", "-published_at", "-id")
+
+
+def find_articles(query: ParsedQuery, queryset: QuerySet, *, limit: int | None = None) -> tuple[QuerySet, int, bool]:
+    """The matches of ``query`` in ``queryset`` (already ``published()`` and filtered), best first.
+
+    Returns (ordered queryset, number of results, whether more than ``limit`` matched and
+    only the newest ``limit`` are ranked). Two queries: the candidate ids, then a page.
+    """
+    if not query:
+        return queryset.none(), 0, False
+    limit = CANDIDATE_LIMIT if limit is None else limit
+    newest = match_articles(query, queryset).order_by("-published_at", "-id").values_list("id", flat=True)
+    ids = list(newest[: limit + 1])
+    capped = len(ids) > limit
+    ids = ids[:limit]
+    return rank_articles(query, queryset.filter(pk__in=ids)), len(ids), capped
+
+
+def search_articles(query: ParsedQuery, queryset: QuerySet, *, limit: int | None = None) -> QuerySet:
+    return find_articles(query, queryset, limit=limit)[0]
+
+
+def highlight(text: str, query: ParsedQuery, *, length: int | None = None) -> SafeString:
+    """``text`` escaped, with the query's words wrapped in ``<mark>``.
+
+    With ``length``, an excerpt of about that many characters around the first match
+    (or the beginning when nothing matches).
+    """
+    text = text or ""
+    pattern = _mark_pattern(query)
+    if length is not None and len(text) > length:
+        first = pattern.search(text) if pattern else None
+        start = max(0, (first.start() if first else 0) - length // 4)
+        end = min(len(text), start + length)
+        start = max(0, end - length)
+        text = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+    if pattern is None:
+        return mark_safe(escape(text))
+    pieces = []
+    last = 0
+    for match in pattern.finditer(text):
+        pieces.append(escape(text[last : match.start()]))
+        pieces.append(f"<mark>{escape(match.group())}</mark>")
+        last = match.end()
+    pieces.append(escape(text[last:]))
+    return mark_safe("".join(pieces))
+
+
+def _mark_pattern(query: ParsedQuery) -> re.Pattern | None:
+    if not query:
+        return None
+    terms = sorted(set(query.words), key=len, reverse=True)
+    return re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+
+
+def excerpt_source(search_text: str) -> str:
+    """Summary and body text from the stored search text (one field per line)."""
+    lines = (search_text or "").split("\n")
+    return " ".join(line for line in lines[1:3] if line)
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    """A calendar year in the site's time zone, as a range the published_at index can use."""
+    zone = timezone.get_current_timezone()
+    return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
+
+
+# --- Other search sources ---------------------------------------------------------------
+# Each source finds a few public records other than articles and shows them in a grouped
+# section above the article results. A source is a callable (ParsedQuery) -> list of
+# SourceHit, registered in SEARCH_SOURCES with a heading. To add one (e.g. publications):
+#
+#     def _publications(query):
+#         qs = Publication.objects.published()   # the model's own public rule
+#         for word in query.words: qs = qs.filter(title__icontains=word)
+#         return [SourceHit(p.title, p.get_absolute_url(), p.summary) for p in qs[:5]]
+#     SEARCH_SOURCES.append(SearchSource("publications", "出版物", _publications))
+#
+# Every source must read only public records and run a fixed number of queries (one).
+
+
+@dataclass
+class SourceHit:
+    title: str
+    url: str
+    text: str = ""
+
+
+@dataclass
+class SearchSource:
+    key: str
+    heading: str
+    find: Callable[[ParsedQuery], list[SourceHit]]
+
+
+def _words_in(fields: list[str], query: ParsedQuery) -> Q:
+    condition = Q()
+    for word in query.words:
+        any_field = Q()
+        for name in fields:
+            any_field |= Q(**{f"{name}__icontains": word})
+        condition &= any_field
+    return condition
+
+
+def _programmes(query: ParsedQuery) -> list[SourceHit]:
+    from projects.models import Programme
+
+    found = Programme.objects.visible().filter(_words_in(["name", "summary"], query))[:5]
+    return [SourceHit(p.name, p.get_absolute_url(), p.summary) for p in found]
+
+
+def _county_branches(query: ParsedQuery) -> list[SourceHit]:
+    from members.models import CountyBranch
+
+    found = CountyBranch.objects.filter(_words_in(["name"], query))[:5]
+    return [SourceHit(f"{b.name}老促会", b.get_absolute_url(), "") for b in found]
+
+
+def _publications(query: ParsedQuery) -> list[SourceHit]:
+    from .publication_selectors import search_publications
+
+    found = search_publications(" ".join(query.words), limit=5)
+    return [SourceHit(p.title, p.get_absolute_url(), p.summary) for p in found]
+
+
+SEARCH_SOURCES: list[SearchSource] = [
+    SearchSource("programmes", "品牌项目", _programmes),
+    SearchSource("county-branches", "县区老促会", _county_branches),
+    SearchSource("publications", "出版物", _publications),
+]
+
+
+def search_sources(query: ParsedQuery) -> list[tuple[SearchSource, list[SourceHit]]]:
+    """The sources with hits, in registry order (one query per source)."""
+    if not query:
+        return []
+    results = []
+    for source in SEARCH_SOURCES:
+        hits = source.find(query)
+        if hits:
+            results.append((source, hits))
+    return results
+
+
+def search_url(query: str) -> str:
+    from django.utils.http import urlencode
+
+    return f"{reverse('search')}?{urlencode({'q': query})}"
+
+
+def reindex_article(article) -> None:
+    """Write ``article``'s search document again, e.g. after its counties or programmes changed.
+
+    ``update()`` rather than ``save()``: re-indexing is not an edit and must not move
+    ``updated_at``.
+    """
+    from .models import Article
+
+    article.update_search_document()
+    Article.objects.filter(pk=article.pk).update(search_text=article.search_text, search_vector=article.search_vector)
