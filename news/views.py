@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
+from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
 
 from yanan_portal.pagination import ElidedPageRangeMixin
@@ -82,11 +83,16 @@ class ArticleDetailView(DetailView):
         if self.object.channel.slug != kwargs["channel"]:
             # One address per article: an old or mistyped channel slug moves to the right one.
             return redirect(self.object, permanent=True)
-        if not is_crawler(request):
-            self.object.count_view()
-            self.object.views += 1
         context = self.get_context_data(object=self.object)
-        return self.render_to_response(context)
+        response = self.render_to_response(context)
+        # 浏览量 is counted by yanan_portal.cache.ArticleViewCounterMiddleware, in front of the
+        # page cache, so that cached copies of this page count too (crawlers excepted).
+        response.article_view_pk = self.object.pk
+        # The cached copy shows 浏览量 at most this many seconds late.
+        response.page_cache_seconds = settings.PAGE_CACHE_ARTICLE_SECONDS
+        changed = max(d for d in (self.object.updated_at, self.object.published_at) if d)
+        response.headers["Last-Modified"] = http_date(changed.timestamp())
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
