@@ -83,10 +83,13 @@ class ArticleDetailView(DetailView):
         if self.object.channel.slug != kwargs["channel"]:
             # One address per article: an old or mistyped channel slug moves to the right one.
             return redirect(self.object, permanent=True)
+        if not is_crawler(request):
+            # Shown including this visit, as before; the count itself is made by
+            # ArticleViewCounterMiddleware (below), in front of the page cache.
+            self.object.views += 1
         context = self.get_context_data(object=self.object)
         response = self.render_to_response(context)
-        # 浏览量 is counted by yanan_portal.cache.ArticleViewCounterMiddleware, in front of the
-        # page cache, so that cached copies of this page count too (crawlers excepted).
+        # Counted by yanan_portal.cache.ArticleViewCounterMiddleware for cached copies too.
         response.article_view_pk = self.object.pk
         # The cached copy shows 浏览量 at most this many seconds late.
         response.page_cache_seconds = settings.PAGE_CACHE_ARTICLE_SECONDS

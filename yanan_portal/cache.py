@@ -76,56 +76,71 @@ def current_generation() -> str:
     return str(default_cache.get(GENERATION_KEY) or "0")
 
 
-def _bump() -> None:
+def _new_generation() -> str:
     if _is_process_local(default_cache):
         path = _generation_file()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.touch()
-            previous = path.stat().st_mtime_ns
-            now = time.time_ns()
             # Two changes within the file system's clock tick must still differ.
-            stamp = max(now, previous + 1)
+            stamp = max(time.time_ns(), path.stat().st_mtime_ns + 1)
             os.utime(path, ns=(stamp, stamp))
+            return str(stamp)
         except OSError:
             logger.exception("页面缓存:无法更新缓存代号文件 %s", path)
             default_cache.clear()
-        return
-    default_cache.set(GENERATION_KEY, f"{time.time_ns():x}{os.getpid():x}", timeout=None)
+            return current_generation()
+    generation = f"{time.time_ns():x}{os.getpid():x}"
+    default_cache.set(GENERATION_KEY, generation, timeout=None)
+    return generation
+
+
+def _bump(upcoming: float | str) -> None:
+    generation = _new_generation()
+    _remember_next_publication(generation, upcoming)
 
 
 def invalidate_public_pages() -> None:
     """Drop every cached public page: call after any change that readers can see.
 
     Bumped at once and again after the surrounding transaction commits, so a request
-    that ran between the change and the commit cannot leave the old page cached.
+    that ran between the change and the commit cannot leave the old page cached. The
+    next scheduled publication is looked up here, once, so that page views need not.
     """
-    _bump()
-    transaction.on_commit(_bump)
+    upcoming = _next_publication_timestamp()
+    _bump(upcoming)
+    transaction.on_commit(lambda: _bump(upcoming))
 
 
 # --- Lifetime ----------------------------------------------------------------------
 
 
-def _seconds_until_next_publication(generation: str) -> int | None:
-    """Seconds until the next scheduled article becomes public (None: nothing scheduled)."""
+def _next_publication_timestamp() -> float | str:
     from news.models import Article
 
-    key = NEXT_PUBLICATION_KEY.format(generation=generation)
-    now = timezone.now()
-    cached = default_cache.get(key)
-    if cached is None or (cached != "none" and cached <= now.timestamp()):
-        upcoming = (
-            Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
-            .order_by("published_at")
-            .values_list("published_at", flat=True)
-            .first()
-        )
-        cached = upcoming.timestamp() if upcoming else "none"
-        default_cache.set(key, cached, timeout=settings.PAGE_CACHE_SECONDS)
-    if cached == "none":
+    upcoming = (
+        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return upcoming.timestamp() if upcoming else "none"
+
+
+def _remember_next_publication(generation: str, upcoming: float | str) -> None:
+    default_cache.set(NEXT_PUBLICATION_KEY.format(generation=generation), upcoming, timeout=settings.PAGE_CACHE_SECONDS)
+
+
+def _seconds_until_next_publication(generation: str) -> int | None:
+    """Seconds until the next scheduled article becomes public (None: nothing scheduled)."""
+    now = timezone.now().timestamp()
+    upcoming = default_cache.get(NEXT_PUBLICATION_KEY.format(generation=generation))
+    if upcoming is None or (upcoming != "none" and upcoming <= now):
+        upcoming = _next_publication_timestamp()
+        _remember_next_publication(generation, upcoming)
+    if upcoming == "none":
         return None
-    return max(1, int(cached - now.timestamp()) + 1)
+    return max(1, int(upcoming - now) + 1)
 
 
 # --- Middleware --------------------------------------------------------------------
@@ -426,6 +441,14 @@ def _any_model_changed(sender, **kwargs):
     if kwargs.get("action", "post_") and not str(kwargs.get("action", "post_")).startswith("post_"):
         return  # m2m_changed: act once, after the change
     if getattr(sender, "_meta", None) is None:
+        return
+    from django.apps import apps
+
+    try:
+        # Data migrations save through historical models: no pages to drop, maybe no tables yet.
+        if apps.get_model(sender._meta.label) is not sender:
+            return
+    except LookupError:
         return
     if sender._meta.auto_created:
         # The through table of an m2m (article ↔ counties): public if the article is.
