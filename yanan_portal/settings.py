@@ -148,6 +148,8 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://portal")}
 # down means "serve uncached" rather than a 500 (yanan_portal/cache.py).
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     CACHES["default"]["BACKEND"] = "yanan_portal.cache.FaultTolerantRedisCache"
+    # Several sites (or test runs) may share one Redis; django-environ drops ?key_prefix=.
+    CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="portal")
 elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
 
