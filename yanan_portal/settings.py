@@ -256,9 +256,17 @@ PAGE_CACHE_APPS = {"news", "members", "projects"}
 PAGE_CACHE_GENERATION_FILE = VAR_DIR / "page-cache-generation"
 
 # Media: the local folder MEDIA_ROOT by default; S3-compatible object storage (django-storages)
-# when MEDIA_S3_BUCKET is set. boto3 is only needed then (pip install "django-storages[s3]").
+# when MEDIA_S3_BUCKET is set. django-storages is always installed (small); boto3 only then
+# (pip install "django-storages[s3]"); settings refuse to start without it.
 MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
 if MEDIA_S3_BUCKET:
+    import importlib.util
+
+    if importlib.util.find_spec("boto3") is None:
+        raise ImproperlyConfigured(
+            "设置了 MEDIA_S3_BUCKET,但没有安装 boto3:pip install \"django-storages[s3]\"。"
+            " MEDIA_S3_BUCKET is set but boto3 is missing: pip install \"django-storages[s3]\"."
+        )
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
