@@ -52,10 +52,16 @@ class ChannelArticleListView(ElidedPageRangeMixin, ListView):
     def channel(self):
         return get_object_or_404(Channel.objects.select_related("parent"), slug=self.kwargs["slug"])
 
+    @cached_property
+    def subchannels(self):
+        return list(Channel.objects.filter(parent=self.channel.parent or self.channel))
+
     def get_queryset(self):
+        # Channels have two levels: a second-level channel has no children of its own.
+        children = [] if self.channel.parent_id else self.subchannels
         return (
             Article.objects.published()
-            .in_channel_tree(self.channel)
+            .in_channel_tree(self.channel, children=children)
             .for_listing()
             .order_by("-is_pinned", "-published_at", "-id")
         )
@@ -67,7 +73,7 @@ class ChannelArticleListView(ElidedPageRangeMixin, ListView):
             channel=self.channel,
             section=top,
             crumbs=channel_crumbs(self.channel, current=True),
-            subchannels=list(Channel.objects.filter(parent=top)),
+            subchannels=self.subchannels,
         )
         return context
 
