@@ -44,7 +44,10 @@ logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
 NEXT_PUBLICATION_KEY = "pagecache:next-publication:{generation}"
-PAGE_KEY = "pagecache:page:{generation}:{variant}:{digest}"
+# A page's entry records the generation it was made in; with a shared cache the generation
+# and the page come back in one round trip (get_many), and an entry of an older
+# generation is a miss.
+PAGE_KEY = "pagecache:page:{variant}:{digest}"
 
 # Attributes a view may set on its response (they survive the cache):
 # - ``article_view_pk``: this response shows that article; count a view (ArticleViewCounterMiddleware);
@@ -168,13 +171,17 @@ class PageCacheMiddleware:
         if not self._cacheable_request(request):
             return self.get_response(request)
         try:
-            generation = current_generation()
             key = PAGE_KEY.format(
-                generation=generation,
                 variant=_variant(request),
                 digest=hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32],
             )
-            entry = default_cache.get(key)
+            if _is_process_local(default_cache):
+                generation, entry = current_generation(), default_cache.get(key)
+            else:
+                found = default_cache.get_many([GENERATION_KEY, key])
+                generation, entry = str(found.get(GENERATION_KEY) or "0"), found.get(key)
+            if entry is not None and entry.get("generation") != generation:
+                entry = None
         except Exception:
             # A cache that fails must never take the page down with it.
             logger.exception("页面缓存读取失败,本次不使用缓存")
@@ -240,6 +247,7 @@ class PageCacheMiddleware:
         if not response.has_header("ETag"):
             set_response_etag(response)
         entry = {
+            "generation": generation,
             "content": response.content,
             "headers": list(response.headers.items()),
             "status": response.status_code,
