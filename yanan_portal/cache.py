@@ -34,6 +34,7 @@ from django.conf import settings
 from django.core.cache import cache as default_cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.http import HttpResponse
@@ -171,10 +172,11 @@ class PageCacheMiddleware:
         if not self._cacheable_request(request):
             return self.get_response(request)
         try:
-            key = PAGE_KEY.format(
-                variant=_variant(request),
-                digest=hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32],
-            )
+            url = request.build_absolute_uri()
+        except DisallowedHost:
+            return self.get_response(request)  # CommonMiddleware answers 400
+        key = PAGE_KEY.format(variant=_variant(request), digest=hashlib.sha256(url.encode()).hexdigest()[:32])
+        try:
             if _is_process_local(default_cache):
                 generation, entry = current_generation(), default_cache.get(key)
             else:

@@ -281,3 +281,9 @@ def test_redis_url_selects_djangos_backend_made_fault_tolerant():
         "django.core.cache.backends.locmem.LocMemCache",
         "yanan_portal.cache.FaultTolerantRedisCache",
     )
+
+
+def test_a_foreign_host_header_is_refused_not_cached(reader, article, caplog):
+    response = reader.get("/", HTTP_HOST="evil.example.com")
+    assert response.status_code == 400
+    assert "页面缓存" not in caplog.text
