@@ -38,6 +38,7 @@ from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.http import HttpResponse
+from django.middleware.http import ConditionalGetMiddleware
 from django.utils import timezone
 from django.utils.cache import set_response_etag
 
@@ -163,12 +164,25 @@ def _excluded_prefixes() -> tuple[str, ...]:
 
 
 class PageCacheMiddleware:
-    """Serve anonymous readers' GET requests for public pages from the shared cache."""
+    """Serve anonymous readers' GET requests for public pages from the shared cache.
+
+    It sits at the top of MIDDLEWARE, so that a hit skips every other middleware: the
+    stored response already carries the headers they added (security headers, CSP without
+    a nonce, X-Frame-Options), and conditional requests are answered here. A request with
+    a session cookie may be a logged-in user: it is left to ``PageCacheSessionMiddleware``,
+    which sits after AuthenticationMiddleware and serves the cached page to anonymous
+    readers with a stale session, without storing anything.
+    """
+
+    after_auth = False
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self._conditional = ConditionalGetMiddleware(get_response)
 
     def __call__(self, request):
+        if (settings.SESSION_COOKIE_NAME in request.COOKIES) != self.after_auth:
+            return self.get_response(request)
         if not self._cacheable_request(request):
             return self.get_response(request)
         try:
@@ -191,9 +205,11 @@ class PageCacheMiddleware:
         if entry is not None:
             response = self._rebuild(entry)
             response.headers["X-Page-Cache"] = "hit"
-            return response
+            if self.after_auth:
+                return response  # ConditionalGetMiddleware further out answers 304
+            return self._conditional.process_response(request, response)
         response = self.get_response(request)
-        if request.method == "GET" and self._cacheable_response(request, response):
+        if not self.after_auth and request.method == "GET" and self._cacheable_response(request, response):
             try:
                 self._store(key, generation, response)
                 response.headers["X-Page-Cache"] = "miss"
@@ -201,17 +217,14 @@ class PageCacheMiddleware:
                 logger.exception("页面缓存写入失败")
         return response
 
-    @staticmethod
-    def _cacheable_request(request) -> bool:
+    def _cacheable_request(self, request) -> bool:
         if not settings.PAGE_CACHE_ENABLED or request.method not in ("GET", "HEAD"):
             return False
         if request.path.startswith(_excluded_prefixes()):
             return False
         if "messages" in request.COOKIES:
             return False
-        # Only a request with a session cookie can be logged in; the lookup is skipped
-        # for every other reader.
-        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        if self.after_auth:
             user = getattr(request, "user", None)
             if user is None or user.is_authenticated:
                 return False
@@ -266,6 +279,12 @@ class PageCacheMiddleware:
         return response
 
 
+class PageCacheSessionMiddleware(PageCacheMiddleware):
+    """The page cache for requests with a session cookie: after AuthenticationMiddleware."""
+
+    after_auth = True
+
+
 def disable_page_cache(response):
     """Mark a response (e.g. a preview) as never to be stored in the shared cache."""
     response._page_cache_skip = True
@@ -285,13 +304,26 @@ class ArticleViewCounterMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         pk = getattr(response, VIEW_COUNT_ATTR, None)
-        if pk and request.method == "GET" and response.status_code == 200:
+        if response.status_code == 304 and not pk:
+            # ConditionalGetMiddleware's 304 is a new response without the view's mark.
+            pk = _article_pk_of(request)
+        if pk and request.method == "GET" and response.status_code in (200, 304):
             from news.models import Article
             from news.views import is_crawler
 
             if not is_crawler(request):
                 Article(pk=pk).count_view()
         return response
+
+
+def _article_pk_of(request):
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    return match.kwargs.get("pk") if match.view_name == "news:article" else None
 
 
 # --- Fault-tolerant Redis -------------------------------------------------------------

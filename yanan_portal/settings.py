@@ -83,6 +83,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # perf: 浏览量 is counted in front of the page cache, and a cached page skips every
+    # other middleware (yanan_portal/cache.py; NOTES-perf.md).
+    "yanan_portal.cache.ArticleViewCounterMiddleware",
+    "yanan_portal.cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # perf: ETag/Last-Modified → 304 for every page, cached or not.
@@ -93,9 +97,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # perf: 浏览量 is counted in front of the page cache; both need request.user and messages.
-    "yanan_portal.cache.ArticleViewCounterMiddleware",
-    "yanan_portal.cache.PageCacheMiddleware",
+    # perf: the page cache for readers with a session cookie (needs request.user).
+    "yanan_portal.cache.PageCacheSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

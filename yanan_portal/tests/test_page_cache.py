@@ -287,3 +287,26 @@ def test_a_foreign_host_header_is_refused_not_cached(reader, article, caplog):
     response = reader.get("/", HTTP_HOST="evil.example.com")
     assert response.status_code == 400
     assert "页面缓存" not in caplog.text
+
+
+def test_a_304_revisit_counts_when_the_page_cache_is_off(reader, settings, article):
+    settings.PAGE_CACHE_ENABLED = False
+    first = get(reader, article.get_absolute_url())
+    # Uncached, the count on the page changes the ETag; Last-Modified still matches.
+    assert reader.get(article.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+    assert Article.objects.get(pk=article.pk).views == 2
+
+
+def test_cached_pages_keep_the_security_headers(reader, article):
+    miss = get(reader, article.get_absolute_url())
+    hit = get(reader, article.get_absolute_url())
+    assert hit["X-Page-Cache"] == "hit"
+    for header in ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "ETag", "Last-Modified"):
+        assert hit[header] == miss[header]
+
+
+def test_anonymous_reader_with_a_stale_session_gets_cached_pages(reader, article, django_assert_num_queries):
+    get(reader, "/")
+    reader.cookies["sessionid"] = "expired-session"
+    with django_assert_num_queries(1):  # the session lookup
+        assert get(reader, "/")["X-Page-Cache"] == "hit"
