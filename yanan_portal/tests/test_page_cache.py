@@ -214,7 +214,7 @@ def test_views_are_counted_on_cached_pages_and_shown_within_a_minute(reader, cli
         client.get(article.get_absolute_url(), HTTP_USER_AGENT="Baiduspider/2.0")
         client.get(article.get_absolute_url(), HTTP_USER_AGENT="")
         assert Article.objects.get(pk=article.pk).views == 5
-    with time_machine.travel(start + timedelta(seconds=61), tick=False):
+    with time_machine.travel(start + timedelta(seconds=46), tick=False):
         assert "浏览量:6" in get(reader, article.get_absolute_url()).content.decode()
     assert Article.objects.get(pk=article.pk).views == 6
 
@@ -310,3 +310,36 @@ def test_anonymous_reader_with_a_stale_session_gets_cached_pages(reader, article
     reader.cookies["sessionid"] = "expired-session"
     with django_assert_num_queries(1):  # the session lookup
         assert get(reader, "/")["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.skipif(not _redis_available(), reason="Redis 未运行 (127.0.0.1:6379)")
+def test_views_gather_in_redis_and_reach_the_database_in_one_update(reader, settings, article, django_assert_num_queries):
+    settings.CACHES = {
+        "default": {"BACKEND": "yanan_portal.cache.FaultTolerantRedisCache", "LOCATION": "redis://127.0.0.1:6379/9", "KEY_PREFIX": "perf-views-test"}
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+    try:
+        page_cache.flush_view_counts()
+        get(reader, article.get_absolute_url())
+        with django_assert_num_queries(0):
+            for _ in range(4):
+                assert get(reader, article.get_absolute_url())["X-Page-Cache"] == "hit"
+        assert Article.objects.get(pk=article.pk).views == 0  # still gathering
+        with django_assert_num_queries(3):  # SAVEPOINT, one UPDATE, RELEASE
+            assert page_cache.flush_view_counts() == 5
+        assert Article.objects.get(pk=article.pk).views == 5
+        assert page_cache.flush_view_counts() == 0
+    finally:
+        cache.clear()
+
+
+def test_local_memory_generation_is_shared_through_a_file(settings, tmp_path, article):
+    # Each gunicorn worker has its own local memory; the generation must not live there.
+    settings.PAGE_CACHE_GENERATION_FILE = tmp_path / "generation"
+    before = page_cache.current_generation()
+    page_cache.invalidate_public_pages()
+    assert (tmp_path / "generation").exists()
+    assert page_cache.current_generation() != before
+    assert page_cache.current_generation() == str((tmp_path / "generation").stat().st_mtime_ns)
