@@ -119,8 +119,10 @@ class ArticleDetailView(DetailView):
             channel=article.channel,
             section=article.channel.parent or article.channel,
             attachments=list(article.attachments.all()),
-            previous_article=siblings.filter(newer).order_by("published_at", "id").first(),
-            next_article=siblings.filter(older).order_by("-published_at", "-id").first(),
+            # The redundant bounds on published_at let PostgreSQL read article_sibling_idx
+            # as a range from this article instead of filtering the whole channel (perf).
+            previous_article=siblings.filter(newer, published_at__gte=article.published_at).order_by("published_at", "id").first(),
+            next_article=siblings.filter(older, published_at__lte=article.published_at).order_by("-published_at", "-id").first(),
             canonical_url=settings.SITE_URL + article.get_absolute_url(),
             crumbs=channel_crumbs(article.channel, current=False),
             article_sizes=ARTICLE_TEXT_SIZES,
