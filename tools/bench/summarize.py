@@ -35,7 +35,8 @@ def load(folder: Path) -> dict[str, dict]:
             runs[row["label"]].append(row)
     rows = {}
     for label, items in runs.items():
-        errors = sum(r["errors_connect"] + r["errors_read"] + r["errors_write"] + r["errors_timeout"] + r["non2xx3xx"] for r in items)
+        # A run in which no request finished (all still waiting at the end) counts as failed.
+        errors = sum(r["errors_connect"] + r["errors_read"] + r["errors_write"] + r["errors_timeout"] + r["non2xx3xx"] + (r["requests"] == 0) for r in items)
         rows[label] = {
             "label": label,
             "url": items[0]["url"],
@@ -70,7 +71,10 @@ def main(folder: Path) -> None:
     ]
     for row in sorted(rows.values(), key=lambda r: (order.index(r["label"].split(":")[0]) if r["label"].split(":")[0] in order else 9, r["label"])):
         side, kind = row["label"].split(":", 1)
-        name = f"{side}: {KIND_NAMES.get(kind, kind)}" + (f" ({row['articles']:,} articles)" if side.startswith("big") and row["articles"] else "")
+        if side in ("peer", "static"):
+            name = f"{side}: {kind} `{'/' + row['url'].split('/', 3)[-1]}`"
+        else:
+            name = f"{side}: {KIND_NAMES.get(kind, kind)}" + (f" ({row['articles']:,} articles)" if side.startswith("big") and row["articles"] else "")
         lines.append(
             f"| {name} | {row['rps']:,.0f} ({row['rps_min']:,.0f}–{row['rps_max']:,.0f}) | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {row['errors']} | "
             f"{'' if row['x_peer'] is None else row['x_peer']} | {'' if row['x_static_close'] is None else row['x_static_close']} | "
