@@ -259,3 +259,18 @@ def test_two_instances_share_pages_sessions_and_uploads(two_instances):
     attachment = Attachment.objects.get(article=article)
     status, _, body = reader.request(b + attachment.file.url)
     assert status == 200 and body == PDF
+
+    # 浏览量 counted on both instances, gathered in the shared Redis, written to the database.
+    from yanan_portal.cache import flush_view_counts
+
+    for base in (a, b, a, b):
+        status, _, _ = reader.request(base + article.get_absolute_url())
+        assert status == 200
+    deadline = time.monotonic() + 15
+    while True:
+        flush_view_counts()
+        article.refresh_from_db()
+        if article.views == 5 or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)  # an instance may be writing a batch it took first
+    assert article.views == 5
