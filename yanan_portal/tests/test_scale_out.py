@@ -126,10 +126,12 @@ def shared_redis(settings):
     settings.CACHES = {
         "default": {"BACKEND": "yanan_portal.cache.FaultTolerantRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}
     }
-    from django.core.cache import cache
-
     yield prefix
-    cache.clear()
+    # Only this test's keys: cache.clear() would empty the whole Redis database.
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture
