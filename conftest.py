@@ -14,6 +14,14 @@ def _isolated_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _page_cache_only_where_tested(request, settings):
+    """The whole-page cache is off unless a test is marked ``page_cache``: the other tests
+    pin each view's own queries and output, which a cached copy would hide."""
+    if request.node.get_closest_marker("page_cache") is None:
+        settings.PAGE_CACHE_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 

@@ -1,6 +1,7 @@
 """Reads of articles that span several tables, for the home page and boxes."""
 
-from django.db.models import F, Window
+from django.db import connection
+from django.db.models import BigIntegerField, F, Q, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 
 from .models import Article, Channel
@@ -9,14 +10,37 @@ from .models import Article, Channel
 def latest_by_top_channel(*, per_channel: int = 6) -> list[tuple[Channel, list[Article]]]:
     """The latest published articles of each top-level channel shown in the navigation.
 
-    One query for all channels (a window function numbers each channel tree's articles),
+    One query for all channels (UNION ALL on PostgreSQL, a window function elsewhere),
     so the home page's query count does not grow with channels or articles.
     """
     channels = list(Channel.objects.filter(parent__isnull=True, show_in_nav=True))
     if not channels:
         return []
+    if connection.features.supports_slicing_ordering_in_compound:
+        # PostgreSQL: UNION ALL of one "latest N" per channel tree, each read in index order
+        # and stopped after N rows. The window function below reads and sorts every
+        # published article (145 ms at 10,000 articles; perf, issue 9).
+        parts = [
+            Article.objects.published()
+            .for_listing()
+            .filter(Q(channel_id=channel.id) | Q(channel__parent_id=channel.id))
+            .annotate(top_channel_id=Value(channel.id, output_field=BigIntegerField()))
+            .order_by("-published_at", "-id")[:per_channel]
+            for channel in channels
+        ]
+        ranked = parts[0].union(*parts[1:], all=True).order_by("-published_at", "-id") if len(parts) > 1 else parts[0]
+    else:
+        ranked = _latest_by_window(channels, per_channel)
+    by_channel: dict[int, list[Article]] = {c.id: [] for c in channels}
+    for article in ranked:
+        by_channel[article.top_channel_id].append(article)
+    return [(channel, by_channel[channel.id]) for channel in channels]
+
+
+def _latest_by_window(channels: list[Channel], per_channel: int):
+    """SQLite cannot limit the parts of a UNION: number each tree's articles instead."""
     top_channel = Coalesce(F("channel__parent_id"), F("channel_id"))
-    ranked = (
+    return (
         Article.objects.published()
         .for_listing()
         .annotate(
@@ -30,10 +54,6 @@ def latest_by_top_channel(*, per_channel: int = 6) -> list[tuple[Channel, list[A
         .filter(rank__lte=per_channel, top_channel_id__in=[c.id for c in channels])
         .order_by("-published_at", "-id")
     )
-    by_channel: dict[int, list[Article]] = {c.id: [] for c in channels}
-    for article in ranked:
-        by_channel[article.top_channel_id].append(article)
-    return [(channel, by_channel[channel.id]) for channel in channels]
 
 
 def headlines(*, limit: int = 3) -> list[Article]:

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
+from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
 
 from yanan_portal.pagination import ElidedPageRangeMixin
@@ -52,10 +53,16 @@ class ChannelArticleListView(ElidedPageRangeMixin, ListView):
     def channel(self):
         return get_object_or_404(Channel.objects.select_related("parent"), slug=self.kwargs["slug"])
 
+    @cached_property
+    def subchannels(self):
+        return list(Channel.objects.filter(parent=self.channel.parent or self.channel))
+
     def get_queryset(self):
+        # Channels have two levels: a second-level channel has no children of its own.
+        children = [] if self.channel.parent_id else self.subchannels
         return (
             Article.objects.published()
-            .in_channel_tree(self.channel)
+            .in_channel_tree(self.channel, children=children)
             .for_listing()
             .order_by("-is_pinned", "-published_at", "-id")
         )
@@ -67,7 +74,7 @@ class ChannelArticleListView(ElidedPageRangeMixin, ListView):
             channel=self.channel,
             section=top,
             crumbs=channel_crumbs(self.channel, current=True),
-            subchannels=list(Channel.objects.filter(parent=top)),
+            subchannels=self.subchannels,
         )
         return context
 
@@ -85,10 +92,18 @@ class ArticleDetailView(DetailView):
             # One address per article: an old or mistyped channel slug moves to the right one.
             return redirect(self.object, permanent=True)
         if not is_crawler(request):
-            self.object.count_view()
+            # Shown including this visit, as before; the count itself is made by
+            # ArticleViewCounterMiddleware (below), in front of the page cache.
             self.object.views += 1
         context = self.get_context_data(object=self.object)
-        return self.render_to_response(context)
+        response = self.render_to_response(context)
+        # Counted by yanan_portal.cache.ArticleViewCounterMiddleware for cached copies too.
+        response.article_view_pk = self.object.pk
+        # The cached copy shows 浏览量 at most this many seconds late.
+        response.page_cache_seconds = settings.PAGE_CACHE_ARTICLE_SECONDS
+        changed = max(d for d in (self.object.updated_at, self.object.published_at) if d)
+        response.headers["Last-Modified"] = http_date(changed.timestamp())
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -109,8 +124,10 @@ class ArticleDetailView(DetailView):
             channel=article.channel,
             section=article.channel.parent or article.channel,
             attachments=list(article.attachments.all()),
-            previous_article=siblings.filter(newer).order_by("published_at", "id").first(),
-            next_article=siblings.filter(older).order_by("-published_at", "-id").first(),
+            # The redundant bounds on published_at let PostgreSQL read article_sibling_idx
+            # as a range from this article instead of filtering the whole channel (perf).
+            previous_article=siblings.filter(newer, published_at__gte=article.published_at).order_by("published_at", "id").first(),
+            next_article=siblings.filter(older, published_at__lte=article.published_at).order_by("-published_at", "-id").first(),
             canonical_url=settings.SITE_URL + article.get_absolute_url(),
             crumbs=channel_crumbs(article.channel, current=False),
             article_sizes=ARTICLE_TEXT_SIZES,

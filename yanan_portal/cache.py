@@ -1,75 +1,583 @@
-"""A Redis cache that degrades to "no cache" when Redis is down, instead of failing requests.
+"""The public page cache: what is cached, for how long, and how it is invalidated.
 
-Reads return the default (a miss), writes and deletes do nothing. After a failure the cache
-is skipped for ``RETRY_AFTER`` seconds so that a dead Redis does not cost a connection
-timeout on every cache call; one warning is logged per outage.
+How it works (see NOTES-perf.md, 缓存):
+
+* ``PageCacheMiddleware`` stores whole GET responses of public pages for anonymous
+  readers in Django's cache (local memory by default, Redis with ``CACHE_URL=redis://…``).
+  The key holds the URL and the reader's ``textsize`` and ``contrast`` cookies, which
+  change the rendered ``<html>`` class; other cookies (csrftoken, sessionid of an
+  anonymous session, analytics) do not split or defeat the cache.
+* Never cached: logged-in users (staff), requests with pending messages, anything that
+  is not GET/HEAD, the admin, previews, responses that set a cookie, use the CSP nonce,
+  stream, are not 200, or say ``Cache-Control: private/no-cache/no-store``.
+* Invalidation: every key contains a *generation*. ``invalidate_public_pages()`` starts a
+  new generation, so every cached page is rebuilt on its next request. It is called by
+  the signal receivers at the end of this module whenever public content changes
+  (articles, channels, attachments, directory, programmes); services may call it too.
+* Time: an entry lives at most ``PAGE_CACHE_SECONDS`` and never past the next scheduled
+  publication, so a scheduled article appears on time. Article pages live at most
+  ``PAGE_CACHE_ARTICLE_SECONDS`` (60), which bounds how stale 浏览量 can look.
+* 浏览量 is counted by ``ArticleViewCounterMiddleware``, which sits in front of the
+  cache, so cached hits count too.
+* ``FaultTolerantRedisCache``: a Redis that is down makes the site serve uncached, not 500.
 """
 
-import logging
-import time
+from __future__ import annotations
 
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
+import hashlib
+import logging
+import os
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from django.core.exceptions import DisallowedHost
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
+from django.http import HttpResponse
+from django.middleware.http import ConditionalGetMiddleware
+from django.utils import timezone
+from django.utils.cache import set_response_etag
 
 logger = logging.getLogger(__name__)
 
-RETRY_AFTER = 5.0
-_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
+GENERATION_KEY = "pagecache:generation"
+NEXT_PUBLICATION_KEY = "pagecache:next-publication:{generation}"
+# A page's entry records the generation it was made in; with a shared cache the generation
+# and the page come back in one round trip (get_many), and an entry of an older
+# generation is a miss.
+PAGE_KEY = "pagecache:page:{variant}:{digest}"
+
+# Attributes a view may set on its response (they survive the cache):
+# - ``article_view_pk``: this response shows that article; count a view (ArticleViewCounterMiddleware);
+# - ``page_cache_seconds``: an upper bound on this page's lifetime in the cache.
+VIEW_COUNT_ATTR = "article_view_pk"
+TIMEOUT_ATTR = "page_cache_seconds"
+
+
+# --- Invalidation -------------------------------------------------------------------
+
+
+def _generation_file() -> Path:
+    return Path(getattr(settings, "PAGE_CACHE_GENERATION_FILE", Path(settings.BASE_DIR) / "var" / "page-cache-generation"))
+
+
+def _is_process_local(cache) -> bool:
+    # Each gunicorn worker has its own local-memory cache, so a generation kept there
+    # would only be bumped in the worker that saw the change. Those workers share the
+    # host's disk instead: the generation is the modification time of a small file.
+    return isinstance(cache, LocMemCache)
+
+
+def current_generation() -> str:
+    if _is_process_local(caches["default"]):
+        try:
+            return str(os.stat(_generation_file()).st_mtime_ns)
+        except OSError:
+            return "0"
+    return str(caches["default"].get(GENERATION_KEY) or "0")
+
+
+def _new_generation() -> str:
+    if _is_process_local(caches["default"]):
+        path = _generation_file()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch()
+            # Two changes within the file system's clock tick must still differ.
+            stamp = max(time.time_ns(), path.stat().st_mtime_ns + 1)
+            os.utime(path, ns=(stamp, stamp))
+            return str(stamp)
+        except OSError:
+            logger.exception("页面缓存:无法更新缓存代号文件 %s", path)
+            caches["default"].clear()
+            return current_generation()
+    generation = f"{time.time_ns():x}{os.getpid():x}"
+    caches["default"].set(GENERATION_KEY, generation, timeout=None)
+    return generation
+
+
+def _bump(upcoming: float | str) -> None:
+    generation = _new_generation()
+    _remember_next_publication(generation, upcoming)
+
+
+def invalidate_public_pages() -> None:
+    """Drop every cached public page: call after any change that readers can see.
+
+    Bumped at once and again after the surrounding transaction commits, so a request
+    that ran between the change and the commit cannot leave the old page cached. The
+    next scheduled publication is looked up here, once, so that page views need not.
+    """
+    upcoming = _next_publication_timestamp()
+    _bump(upcoming)
+    transaction.on_commit(lambda: _bump(upcoming))
+
+
+# --- Lifetime ----------------------------------------------------------------------
+
+
+def _next_publication_timestamp() -> float | str:
+    from news.models import Article
+
+    upcoming = (
+        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return upcoming.timestamp() if upcoming else "none"
+
+
+def _remember_next_publication(generation: str, upcoming: float | str) -> None:
+    caches["default"].set(NEXT_PUBLICATION_KEY.format(generation=generation), upcoming, timeout=settings.PAGE_CACHE_SECONDS)
+
+
+def _seconds_until_next_publication(generation: str) -> int | None:
+    """Seconds until the next scheduled article becomes public (None: nothing scheduled)."""
+    now = timezone.now().timestamp()
+    upcoming = caches["default"].get(NEXT_PUBLICATION_KEY.format(generation=generation))
+    if upcoming is None or (upcoming != "none" and upcoming <= now):
+        upcoming = _next_publication_timestamp()
+        _remember_next_publication(generation, upcoming)
+    if upcoming == "none":
+        return None
+    return max(1, int(upcoming - now) + 1)
+
+
+# --- Middleware --------------------------------------------------------------------
+
+
+def _variant(request) -> str:
+    from yanan_portal.views import CONTRASTS, TEXT_SIZES
+
+    size = request.COOKIES.get("textsize")
+    contrast = request.COOKIES.get("contrast")
+    return f"{size if size in TEXT_SIZES else 'md'}-{contrast if contrast in CONTRASTS else 'normal'}"
+
+
+def _excluded_prefixes() -> tuple[str, ...]:
+    return ("/" + settings.ADMIN_URL, *settings.PAGE_CACHE_EXCLUDE)
+
+
+class PageCacheMiddleware:
+    """Serve anonymous readers' GET requests for public pages from the shared cache.
+
+    It sits at the top of MIDDLEWARE, so that a hit skips every other middleware: the
+    stored response already carries the headers they added (security headers, CSP without
+    a nonce, X-Frame-Options), and conditional requests are answered here. A request with
+    a session cookie may be a logged-in user: it is left to ``PageCacheSessionMiddleware``,
+    which sits after AuthenticationMiddleware and serves the cached page to anonymous
+    readers with a stale session, without storing anything.
+    """
+
+    after_auth = False
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._conditional = ConditionalGetMiddleware(get_response)
+
+    def __call__(self, request):
+        if (settings.SESSION_COOKIE_NAME in request.COOKIES) != self.after_auth:
+            return self.get_response(request)
+        if not self._cacheable_request(request):
+            return self.get_response(request)
+        try:
+            url = request.build_absolute_uri()
+        except DisallowedHost:
+            return self.get_response(request)  # CommonMiddleware answers 400
+        key = PAGE_KEY.format(variant=_variant(request), digest=hashlib.sha256(url.encode()).hexdigest()[:32])
+        try:
+            if _is_process_local(caches["default"]):
+                generation, entry = current_generation(), caches["default"].get(key)
+            else:
+                found = caches["default"].get_many([GENERATION_KEY, key])
+                generation, entry = str(found.get(GENERATION_KEY) or "0"), found.get(key)
+            if entry is not None and entry.get("generation") != generation:
+                entry = None
+        except Exception:
+            # A cache that fails must never take the page down with it.
+            logger.exception("页面缓存读取失败,本次不使用缓存")
+            return self.get_response(request)
+        if entry is not None:
+            response = self._rebuild(entry)
+            response.headers["X-Page-Cache"] = "hit"
+            if self.after_auth:
+                return response  # ConditionalGetMiddleware further out answers 304
+            return self._conditional.process_response(request, response)
+        response = self.get_response(request)
+        if not self.after_auth and request.method == "GET" and self._cacheable_response(request, response):
+            try:
+                self._store(key, generation, response)
+                response.headers["X-Page-Cache"] = "miss"
+            except Exception:
+                logger.exception("页面缓存写入失败")
+        return response
+
+    def _cacheable_request(self, request) -> bool:
+        if not settings.PAGE_CACHE_ENABLED or request.method not in ("GET", "HEAD"):
+            return False
+        if request.path.startswith(_excluded_prefixes()):
+            return False
+        if "messages" in request.COOKIES:
+            return False
+        if self.after_auth:
+            user = getattr(request, "user", None)
+            if user is None or user.is_authenticated:
+                return False
+        return True
+
+    @staticmethod
+    def _cacheable_response(request, response) -> bool:
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        if getattr(request, "_csp_nonce", None):
+            return False  # a nonce must never be sent twice
+        if getattr(response, "_page_cache_skip", False):
+            return False
+        if response.has_header("Cache-Control"):
+            directives = {d.split("=")[0].strip().lower() for d in response["Cache-Control"].split(",")}
+            if directives & {"private", "no-cache", "no-store"}:
+                return False
+        storage = getattr(request, "_messages", None)
+        # A page that shows or queues a message is for this reader only.
+        if storage is not None and (storage._queued_messages or getattr(storage, "_loaded_data", None)):
+            return False
+        return True
+
+    @staticmethod
+    def _store(key: str, generation: str, response) -> None:
+        timeout = settings.PAGE_CACHE_SECONDS
+        own_limit = getattr(response, TIMEOUT_ATTR, None)
+        if own_limit is not None:
+            timeout = min(timeout, own_limit)
+        until_publication = _seconds_until_next_publication(generation)
+        if until_publication is not None:
+            timeout = min(timeout, until_publication)
+        if timeout <= 0:
+            return
+        if not response.has_header("ETag"):
+            set_response_etag(response)
+        entry = {
+            "generation": generation,
+            "content": response.content,
+            "headers": list(response.headers.items()),
+            "status": response.status_code,
+            VIEW_COUNT_ATTR: getattr(response, VIEW_COUNT_ATTR, None),
+        }
+        caches["default"].set(key, entry, timeout=timeout)
+
+    @staticmethod
+    def _rebuild(entry) -> HttpResponse:
+        response = HttpResponse(entry["content"], status=entry["status"])
+        for name, value in entry["headers"]:
+            response.headers[name] = value
+        setattr(response, VIEW_COUNT_ATTR, entry.get(VIEW_COUNT_ATTR))
+        return response
+
+
+class PageCacheSessionMiddleware(PageCacheMiddleware):
+    """The page cache for requests with a session cookie: after AuthenticationMiddleware."""
+
+    after_auth = True
+
+
+def disable_page_cache(response):
+    """Mark a response (e.g. a preview) as never to be stored in the shared cache."""
+    response._page_cache_skip = True
+    return response
+
+
+class ArticleViewCounterMiddleware:
+    """Count 浏览量 in front of the page cache, so cached article pages count too.
+
+    A view sets ``response.article_view_pk``; the cache keeps it with the page.
+    Crawlers do not count. See ``count_article_view`` for how a view is counted.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        flush_view_counts_if_due()
+        response = self.get_response(request)
+        pk = getattr(response, VIEW_COUNT_ATTR, None)
+        if response.status_code == 304 and not pk:
+            # ConditionalGetMiddleware's 304 is a new response without the view's mark.
+            pk = _article_pk_of(request)
+        if pk and request.method == "GET" and response.status_code in (200, 304):
+            from news.views import is_crawler
+
+            if not is_crawler(request):
+                count_article_view(int(pk))
+        return response
+
+
+# 浏览量 with Redis: one HINCRBY per view into a hash of pending counts, written to the
+# database by whichever request comes first after VIEW_COUNT_FLUSH_SECONDS, as one UPDATE
+# per article. Thousands of readers of one article then cost PostgreSQL a few UPDATEs a
+# minute instead of one row-locked, fsynced UPDATE each. Without Redis (local memory, or
+# Redis down) every view is one atomic UPDATE at once (Article.count_view).
+VIEWS_PENDING_KEY = "views:pending"
+VIEWS_FLUSH_LOCK_KEY = "views:flush-lock"
+_next_flush_check = 0.0
+
+
+def _redis_client():
+    if not isinstance(caches["default"], RedisCache) or settings.VIEW_COUNT_FLUSH_SECONDS <= 0:
+        return None
+    if time.monotonic() < getattr(caches["default"], "_down_until", 0.0):
+        return None
+    return caches["default"]._cache.get_client(write=True)
+
+
+def count_article_view(pk: int) -> None:
+    from news.models import Article
+
+    client = _redis_client()
+    if client is not None:
+        import redis
+
+        try:
+            client.hincrby(caches["default"].make_and_validate_key(VIEWS_PENDING_KEY), str(pk), 1)
+            return
+        except redis.RedisError:
+            caches["default"]._down_until = time.monotonic() + FaultTolerantRedisCache.RETRY_AFTER
+    Article(pk=pk).count_view()
+
+
+def flush_view_counts_if_due() -> None:
+    """At most one flush per VIEW_COUNT_FLUSH_SECONDS across all workers and servers."""
+    global _next_flush_check
+    now = time.monotonic()
+    if now < _next_flush_check:
+        return
+    _next_flush_check = now + max(1, settings.VIEW_COUNT_FLUSH_SECONDS)
+    client = _redis_client()
+    if client is None:
+        return
+    import redis
+
+    try:
+        if client.set(caches["default"].make_and_validate_key(VIEWS_FLUSH_LOCK_KEY), 1, nx=True, ex=max(1, settings.VIEW_COUNT_FLUSH_SECONDS)):
+            flush_view_counts()
+    except redis.RedisError:
+        logger.warning("Redis 不可用,浏览量暂未写入数据库")
+
+
+def flush_view_counts() -> int:
+    """Write the pending counts to the database; returns how many views were written."""
+    import uuid
+
+    from django.db.models import F
+
+    from news.models import Article
+
+    client = _redis_client()
+    if client is None:
+        return 0
+    import redis
+
+    pending = caches["default"].make_and_validate_key(VIEWS_PENDING_KEY)
+    batch = f"{pending}:flushing:{uuid.uuid4().hex}"
+    try:
+        client.rename(pending, batch)  # atomic: new views go to a fresh hash
+    except redis.ResponseError:
+        return 0  # nothing pending
+    client.expire(batch, 24 * 3600)
+    counts = {int(pk): int(n) for pk, n in client.hgetall(batch).items()}
+    with transaction.atomic():
+        for pk in sorted(counts):  # one lock order for every flusher
+            Article.objects.filter(pk=pk).update(views=F("views") + counts[pk])
+    client.delete(batch)
+    return sum(counts.values())
+
+
+def _article_pk_of(request):
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    return match.kwargs.get("pk") if match.view_name == "news:article" else None
+
+
+# --- Fault-tolerant Redis -------------------------------------------------------------
 
 
 class FaultTolerantRedisCache(RedisCache):
-    _down_until = 0.0
+    """Django's Redis cache that treats an unreachable Redis as a cache miss.
 
-    def _guard(self, method: str, fallback, *args, **kwargs):
+    After a failure, Redis is left alone for ``RETRY_AFTER`` seconds so that readers do
+    not each wait for a connection timeout; writes are dropped, reads return the default.
+    """
+
+    RETRY_AFTER = 5.0
+
+    def __init__(self, server, params):
+        params = {**params}
+        options = {**params.get("OPTIONS", {})}
+        options.setdefault("socket_connect_timeout", 0.25)
+        options.setdefault("socket_timeout", 0.5)
+        params["OPTIONS"] = options
+        super().__init__(server, params)
+        self._down_until = 0.0
+
+    def _guard(self, default, method, *args, **kwargs):
         if time.monotonic() < self._down_until:
-            return fallback
+            return default
         try:
-            return getattr(super(), method)(*args, **kwargs)
-        except _ERRORS as error:
-            if self._down_until == 0.0 or time.monotonic() >= self._down_until:
-                logger.warning("Redis 缓存不可用,暂时不使用缓存 (cache unavailable): %s", error)
-            self._down_until = time.monotonic() + RETRY_AFTER
-            return fallback
+            return method(*args, **kwargs)
+        except Exception as error:  # redis.ConnectionError, TimeoutError, BusyLoadingError…
+            import redis
 
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._guard("add", False, key, value, timeout, version)
+            if not isinstance(error, redis.RedisError):
+                raise
+            self._down_until = time.monotonic() + self.RETRY_AFTER
+            logger.warning("Redis 不可用(%s),%s 秒内不使用缓存", error, self.RETRY_AFTER)
+            return default
 
     def get(self, key, default=None, version=None):
-        return self._guard("get", default, key, default, version)
-
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        self._guard("set", None, key, value, timeout, version)
-
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._guard("touch", False, key, timeout, version)
-
-    def delete(self, key, version=None):
-        return self._guard("delete", False, key, version)
+        return self._guard(default, super().get, key, default, version)
 
     def get_many(self, keys, version=None):
-        return self._guard("get_many", {}, keys, version)
+        return self._guard({}, super().get_many, keys, version)
 
-    def has_key(self, key, version=None):
-        return self._guard("has_key", False, key, version)
+    def set(self, key, value, timeout=..., version=None):
+        from django.core.cache.backends.base import DEFAULT_TIMEOUT
 
-    def incr(self, key, delta=1, version=None):
-        # A missing key is what incr() reports when the value is not there (ValueError).
-        if time.monotonic() < self._down_until:
-            raise ValueError(f"Key '{key}' not found (cache unavailable)")
-        try:
-            return super().incr(key, delta, version)
-        except _ERRORS as error:
-            logger.warning("Redis 缓存不可用 (cache unavailable): %s", error)
-            self._down_until = time.monotonic() + RETRY_AFTER
-            raise ValueError(f"Key '{key}' not found (cache unavailable)") from error
+        timeout = DEFAULT_TIMEOUT if timeout is ... else timeout
+        return self._guard(None, super().set, key, value, timeout, version)
 
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._guard("set_many", list(data), data, timeout, version)
+    def add(self, key, value, timeout=..., version=None):
+        from django.core.cache.backends.base import DEFAULT_TIMEOUT
+
+        timeout = DEFAULT_TIMEOUT if timeout is ... else timeout
+        return self._guard(False, super().add, key, value, timeout, version)
+
+    def set_many(self, data, timeout=..., version=None):
+        from django.core.cache.backends.base import DEFAULT_TIMEOUT
+
+        timeout = DEFAULT_TIMEOUT if timeout is ... else timeout
+        return self._guard(list(data), super().set_many, data, timeout, version)
+
+    def touch(self, key, timeout=..., version=None):
+        from django.core.cache.backends.base import DEFAULT_TIMEOUT
+
+        timeout = DEFAULT_TIMEOUT if timeout is ... else timeout
+        return self._guard(False, super().touch, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._guard(False, super().delete, key, version)
 
     def delete_many(self, keys, version=None):
-        return self._guard("delete_many", None, keys, version)
+        return self._guard(None, super().delete_many, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._guard(False, super().has_key, key, version)
+
+    def incr(self, key, delta=1, version=None):
+        # Like a missing key: the caller decides what a failed count means.
+        if time.monotonic() < self._down_until:
+            raise ValueError("Redis unavailable")
+        return super().incr(key, delta, version)
 
     def clear(self):
-        return self._guard("clear", False)
+        return self._guard(False, super().clear)
+
+
+# --- When public content changes ----------------------------------------------------------
+# The one place that connects model changes to invalidate_public_pages(). Services
+# (news/services.py) may call invalidate_public_pages() directly as well; a second call
+# costs nothing but a cache write.
+
+
+def _is_public_article_state(status, published_at) -> bool:
+    from news.models import Article
+
+    return status == Article.Status.PUBLISHED and published_at is not None
+
+
+def _article_loaded(sender, instance, **kwargs):
+    # What the article was when loaded, so that saving it later can tell whether readers
+    # saw it before (no extra query on save).
+    fields = instance.__dict__
+    # Unknown (deferred fields) counts as public: invalidating too often is only slower.
+    instance._page_cache_loaded_state = (
+        (fields["status"], fields["published_at"]) if "status" in fields and "published_at" in fields else None
+    )
+
+
+def _article_changed(sender, instance, raw=False, created=False, **kwargs):
+    if raw:
+        return
+    loaded = getattr(instance, "_page_cache_loaded_state", None)
+    was_public = not created and (loaded is None or _is_public_article_state(*loaded))
+    # Drafts and articles in review are invisible: editing them changes no public page.
+    if was_public or _is_public_article_state(instance.status, instance.published_at):
+        invalidate_public_pages()
+    instance._page_cache_loaded_state = (instance.status, instance.published_at)
+
+
+def _attachment_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    article = getattr(instance, "article", None) if instance.article_id else None
+    try:
+        public = article is not None and _is_public_article_state(article.status, article.published_at)
+    except Exception:
+        public = True
+    if public or article is None:
+        invalidate_public_pages()
+
+
+def _content_changed(sender, raw=False, **kwargs):
+    if raw:
+        return
+    model_name = sender._meta.model_name
+    if sender._meta.app_label in settings.PAGE_CACHE_APPS and not model_name.startswith("historical"):
+        invalidate_public_pages()
+
+
+def connect_signals() -> None:
+    from news.models import Article, Attachment
+
+    post_init.connect(_article_loaded, sender=Article, dispatch_uid="pagecache-article-init")
+    post_save.connect(_article_changed, sender=Article, dispatch_uid="pagecache-article-save")
+    post_delete.connect(_article_changed, sender=Article, dispatch_uid="pagecache-article-delete")
+    post_save.connect(_attachment_changed, sender=Attachment, dispatch_uid="pagecache-attachment-save")
+    post_delete.connect(_attachment_changed, sender=Attachment, dispatch_uid="pagecache-attachment-delete")
+    for signal, uid in ((post_save, "save"), (post_delete, "delete"), (m2m_changed, "m2m")):
+        signal.connect(_any_model_changed, dispatch_uid=f"pagecache-any-{uid}")
+
+
+def _any_model_changed(sender, **kwargs):
+    from news.models import Article, Attachment
+
+    if sender in (Article, Attachment):
+        return  # handled above, precisely
+    if kwargs.get("action", "post_") and not str(kwargs.get("action", "post_")).startswith("post_"):
+        return  # m2m_changed: act once, after the change
+    if getattr(sender, "_meta", None) is None:
+        return
+    from django.apps import apps
+
+    try:
+        # Data migrations save through historical models: no pages to drop, maybe no tables yet.
+        if apps.get_model(sender._meta.label) is not sender:
+            return
+    except LookupError:
+        return
+    if sender._meta.auto_created:
+        # The through table of an m2m (article ↔ counties): public if the article is.
+        instance = kwargs.get("instance")
+        if instance is not None and hasattr(instance, "status"):
+            if not _is_public_article_state(instance.status, instance.published_at):
+                return
+        invalidate_public_pages()
+        return
+    _content_changed(sender, **kwargs)

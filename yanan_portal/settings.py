@@ -83,14 +83,22 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # perf: 浏览量 is counted in front of the page cache, and a cached page skips every
+    # other middleware (yanan_portal/cache.py; NOTES-perf.md).
+    "yanan_portal.cache.ArticleViewCounterMiddleware",
+    "yanan_portal.cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # perf: ETag/Last-Modified → 304 for every page, cached or not.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # perf: the page cache for readers with a session cookie (needs request.user).
+    "yanan_portal.cache.PageCacheSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -139,6 +147,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Local memory by default; production: CACHE_URL=redis://127.0.0.1:6379/1
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://portal")}
+# perf: redis:// uses Django's built-in Redis backend, wrapped so that a Redis that is
+# down means "serve uncached" rather than a 500 (yanan_portal/cache.py).
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "yanan_portal.cache.FaultTolerantRedisCache"
+    # Several sites (or test runs) may share one Redis; django-environ drops ?key_prefix=.
+    CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="portal")
+elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -302,13 +318,6 @@ TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 ADMIN_REQUIRE_OTP = env.bool("ADMIN_REQUIRE_OTP", default=False)
 OTP_TOTP_ISSUER = "延安市老促会网站"
 
-# A Redis outage must not take the site down: the cache degrades to "no cache".
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "yanan_portal.cache.FaultTolerantRedisCache"
-    CACHES["default"].setdefault("OPTIONS", {}).update(
-        {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
-    )
-
 LOGGING["loggers"].update(
     {
         # Failed and locked-out logins, with user name and address (never the password).
@@ -319,3 +328,49 @@ LOGGING["loggers"].update(
     }
 )
 # --- end security hardening ----------------------------------------------------------
+# --- perf: page cache, media storage (NOTES-perf.md) ---------------------------------
+# Whole public pages for anonymous readers; PAGE_CACHE=off turns it off (CACHE_URL=dummycache://
+# does too). Lifetimes in seconds; article pages are short-lived so that 浏览量 lags ≤ 1 min.
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE", default=True)
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+PAGE_CACHE_ARTICLE_SECONDS = env.int("PAGE_CACHE_ARTICLE_SECONDS", default=45)
+# With Redis, 浏览量 are gathered there and written to the database at most this often
+# (0: one UPDATE per view). Shown with a lag ≤ PAGE_CACHE_ARTICLE_SECONDS + this ≤ 1 min.
+VIEW_COUNT_FLUSH_SECONDS = env.int("VIEW_COUNT_FLUSH_SECONDS", default=10)
+# Paths never cached (besides the admin): per-reader or side-effect URLs.
+PAGE_CACHE_EXCLUDE = ("/preferences/", "/healthz", "/media/", "/static/", "/preview/", "/accounts/")
+# A change to a model of these apps invalidates every cached page.
+PAGE_CACHE_APPS = {"news", "members", "projects"}
+# With the local-memory cache, the gunicorn workers of one host share the cache
+# generation through this file's modification time.
+PAGE_CACHE_GENERATION_FILE = VAR_DIR / "page-cache-generation"
+
+# Media: the local folder MEDIA_ROOT by default; S3-compatible object storage (django-storages)
+# when MEDIA_S3_BUCKET is set. django-storages is always installed (small); boto3 only then
+# (pip install "django-storages[s3]"); settings refuse to start without it.
+MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
+if MEDIA_S3_BUCKET:
+    import importlib.util
+
+    if importlib.util.find_spec("boto3") is None:
+        raise ImproperlyConfigured(
+            "设置了 MEDIA_S3_BUCKET,但没有安装 boto3:pip install \"django-storages[s3]\"。"
+            " MEDIA_S3_BUCKET is set but boto3 is missing: pip install \"django-storages[s3]\"."
+        )
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env.str("MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("MEDIA_S3_REGION", default="") or None,
+            "access_key": env.str("MEDIA_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("MEDIA_S3_SECRET_ACCESS_KEY", default="") or None,
+            # Public-read objects under a stable address (a CDN or the bucket's own domain).
+            "custom_domain": env.str("MEDIA_S3_CUSTOM_DOMAIN", default="") or None,
+            "location": env.str("MEDIA_S3_PREFIX", default="media"),
+            "default_acl": None,
+            "querystring_auth": env.bool("MEDIA_S3_SIGNED_URLS", default=False),
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=2592000"},
+        },
+    }

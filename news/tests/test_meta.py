@@ -20,7 +20,7 @@ def _site_url(settings):
 
 
 def jsonld(html: str) -> dict:
-    blocks = re.findall(r'<script type="application/ld\+json" nonce="[^"]+">(.*?)</script>', html, re.S)
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     assert len(blocks) == 1
     return json.loads(blocks[0])
 
@@ -80,8 +80,10 @@ def test_jsonld_cannot_break_out_of_its_script_element(reader):
 
 
 @pytest.mark.django_db
-def test_jsonld_nonce_matches_the_csp_header(reader):
+def test_jsonld_is_a_data_block_without_a_nonce(reader):
+    # Data blocks are never executed, so CSP does not need to allow them; a nonce would
+    # make every article page unique and defeat the page cache.
     article = ArticleFactory()
-    response = reader.get(article.get_absolute_url())
-    nonce = re.search(r'application/ld\+json" nonce="([^"]+)"', response.content.decode()).group(1)
-    assert f"'nonce-{nonce}'" in response.headers["Content-Security-Policy"]
+    html = reader.get(article.get_absolute_url()).content.decode()
+    assert '<script type="application/ld+json">' in html
+    assert "nonce=" not in html

@@ -1,0 +1,31 @@
+"""The page cache as a reader's browser sees it: cached copies, text size, no console errors."""
+
+import pytest
+
+from news.tests.factories import ArticleFactory, ChannelFactory
+
+
+@pytest.mark.browser
+@pytest.mark.page_cache
+@pytest.mark.django_db(transaction=True)
+def test_cached_article_page_in_chromium(phone_page):
+    article = ArticleFactory(channel=ChannelFactory(slug="work", name="工作动态"), title="缓存中的文章")
+    first = phone_page.goto(article.get_absolute_url())
+    assert first.headers.get("x-page-cache") == "miss"
+    # The browser revalidates its own copy (ETag → 304); ask without it to see the shared cache.
+    again = phone_page.request.get(article.get_absolute_url())
+    assert again.headers.get("x-page-cache") == "hit"
+    assert "content-security-policy" in again.headers
+    phone_page.goto(article.get_absolute_url())
+    assert phone_page.locator("h1").inner_text() == "缓存中的文章"
+    assert phone_page.evaluate("document.documentElement.className") == "text-md contrast-normal"
+    # The 字号 大 link sets the cookie and comes back: a separate cached copy, larger text.
+    phone_page.get_by_role("group", name="文章工具").get_by_role("link", name="字号大").click()
+    phone_page.wait_for_load_state()
+    assert phone_page.url.endswith(article.get_absolute_url())
+    assert phone_page.evaluate("document.documentElement.className") == "text-xl contrast-normal"
+    phone_page.reload()
+    assert phone_page.evaluate("document.documentElement.className") == "text-xl contrast-normal"
+    # A cached page's CSP (stored with it) still allows everything the page loads.
+    # (A missing /favicon.ico 404 is not this feature's.)
+    assert [e for e in phone_page.console_errors if "404" not in e] == []

@@ -1,0 +1,354 @@
+"""The page cache: who gets cached pages, when they are dropped, and what still counts."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from members.models import CountyBranch
+from news.models import Article
+from news.tests.factories import ArticleFactory, AttachmentFactory, ChannelFactory
+from yanan_portal import cache as page_cache
+
+pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
+
+
+@pytest.fixture(autouse=True)
+def _own_generation_file(settings, tmp_path):
+    settings.PAGE_CACHE_GENERATION_FILE = tmp_path / "page-cache-generation"
+
+
+@pytest.fixture
+def channel():
+    return ChannelFactory(slug="work", name="工作动态")
+
+
+@pytest.fixture
+def article(channel):
+    return ArticleFactory(channel=channel, title="老促会召开理事会")
+
+
+def channel_url(channel):
+    return f"/news/{channel.slug}/"
+
+
+def get(client, url, **extra):
+    response = client.get(url, **extra)
+    assert response.status_code == 200
+    return response
+
+
+def test_anonymous_reader_gets_the_cached_page_without_sql(reader, article, django_assert_num_queries):
+    first = get(reader, channel_url(article.channel))
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = get(reader, channel_url(article.channel))
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert "老促会召开理事会" in second.content.decode()
+
+
+def test_other_cookies_do_not_defeat_the_cache(reader, article, django_assert_num_queries):
+    get(reader, "/")
+    reader.cookies["csrftoken"] = "x" * 32
+    reader.cookies["_ga"] = "GA1.1.1"
+    with django_assert_num_queries(0):
+        assert get(reader, "/")["X-Page-Cache"] == "hit"
+    # An anonymous reader's stale session cookie: one session lookup, still the cached page.
+    reader.cookies["sessionid"] = "nosuchsession"
+    with django_assert_num_queries(1):
+        assert get(reader, "/")["X-Page-Cache"] == "hit"
+
+
+def test_reader_preferences_get_their_own_cached_copy(reader, article):
+    plain = get(reader, "/")
+    reader.cookies["textsize"] = "xl"
+    reader.cookies["contrast"] = "high"
+    large = get(reader, "/")
+    assert large["X-Page-Cache"] == "miss"
+    assert 'class="text-xl contrast-high"' in large.content.decode()
+    assert 'class="text-md contrast-normal"' in plain.content.decode()
+    assert get(reader, "/")["X-Page-Cache"] == "hit"
+    # An invalid value is the default variant, not a new one.
+    reader.cookies["textsize"] = "huge"
+    reader.cookies["contrast"] = "normal"
+    assert get(reader, "/").content == plain.content
+
+
+def test_staff_are_never_served_or_stored(client, article):
+    staff = get_user_model().objects.create_user("editor", password="x", is_staff=True)
+    client.force_login(staff)
+    for _ in range(2):
+        response = get(client, channel_url(article.channel))
+        assert "X-Page-Cache" not in response
+    client.logout()
+    assert get(client, channel_url(article.channel))["X-Page-Cache"] == "miss"
+
+
+def test_posts_messages_and_excluded_paths_are_not_cached(reader, article):
+    assert reader.post(channel_url(article.channel)).status_code == 405
+    assert get(reader, channel_url(article.channel))["X-Page-Cache"] == "miss"
+    reader.cookies["messages"] = "something"
+    assert "X-Page-Cache" not in get(reader, channel_url(article.channel))
+    del reader.cookies["messages"]
+    response = reader.get("/preferences/?size=lg&next=/")
+    assert response.status_code == 302 and "X-Page-Cache" not in response
+    assert "X-Page-Cache" not in get(reader, "/healthz")
+
+
+def _publish_draft(draft):
+    draft.status = Article.Status.PUBLISHED
+    draft.published_at = timezone.now() - timedelta(minutes=1)
+    draft.save()
+
+
+def test_publishing_invalidates_cached_lists(reader, channel, article):
+    draft = ArticleFactory(channel=channel, title="新发布的通知", status=Article.Status.DRAFT, published_at=None)
+    assert "新发布的通知" not in get(reader, channel_url(channel)).content.decode()
+    assert get(reader, channel_url(channel))["X-Page-Cache"] == "hit"
+    _publish_draft(draft)
+    response = get(reader, channel_url(channel))
+    assert response["X-Page-Cache"] == "miss"
+    assert "新发布的通知" in response.content.decode()
+
+
+def test_withdrawing_invalidates_list_and_article(reader, channel, article):
+    article_url = article.get_absolute_url()
+    get(reader, channel_url(channel))
+    get(reader, article_url)
+    article = Article.objects.get(pk=article.pk)
+    article.status = Article.Status.WITHDRAWN
+    article.save()
+    assert "老促会召开理事会" not in get(reader, channel_url(channel)).content.decode()
+    assert reader.get(article_url).status_code == 404
+
+
+def test_editing_invalidates(reader, channel, article):
+    get(reader, article.get_absolute_url())
+    article = Article.objects.get(pk=article.pk)
+    article.title = "老促会召开第二次理事会"
+    article.save()
+    assert "第二次理事会" in get(reader, article.get_absolute_url()).content.decode()
+
+
+def test_deleting_invalidates(reader, channel, article):
+    get(reader, channel_url(channel))
+    Article.objects.get(pk=article.pk).delete()
+    assert "老促会召开理事会" not in get(reader, channel_url(channel)).content.decode()
+
+
+def test_attachment_and_tags_invalidate(reader, article):
+    get(reader, article.get_absolute_url())
+    AttachmentFactory(article=article, name="会议纪要.pdf")
+    assert "会议纪要.pdf" in get(reader, article.get_absolute_url()).content.decode()
+    get(reader, article.get_absolute_url())
+    before = page_cache.current_generation()
+    article.counties.add(CountyBranch.objects.get_or_create(slug="baota", defaults={"name": "宝塔区"})[0])
+    assert page_cache.current_generation() != before
+
+
+def test_editing_a_draft_keeps_the_cache(reader, channel, article):
+    draft = ArticleFactory(channel=channel, status=Article.Status.DRAFT, published_at=None)
+    get(reader, channel_url(channel))
+    draft = Article.objects.get(pk=draft.pk)
+    draft.title = "仍是草稿"
+    draft.save()
+    draft.delete()
+    assert get(reader, channel_url(channel))["X-Page-Cache"] == "hit"
+
+
+def test_directory_and_channel_changes_invalidate(reader, channel, article):
+    get(reader, "/")
+    channel.name = "工作动态(新)"
+    channel.save()
+    assert "工作动态(新)" in get(reader, "/").content.decode()
+    get(reader, "/branches/")
+    branch = CountyBranch.objects.get_or_create(slug="baota", defaults={"name": "宝塔区"})[0]
+    branch.name = branch.name + "老促会X"
+    branch.save()
+    assert branch.name in get(reader, "/branches/").content.decode()
+
+
+def test_invalidate_public_pages_is_callable_by_services(reader, article):
+    get(reader, "/")
+    page_cache.invalidate_public_pages()
+    assert get(reader, "/")["X-Page-Cache"] == "miss"
+
+
+def test_scheduled_article_appears_on_time_on_a_cached_page(reader, channel, article):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        ArticleFactory(channel=channel, title="定时发布的文章", published_at=start + timedelta(minutes=5))
+        assert "定时发布的文章" not in get(reader, channel_url(channel)).content.decode()
+        assert get(reader, channel_url(channel))["X-Page-Cache"] == "hit"
+    with time_machine.travel(start + timedelta(minutes=4), tick=False):
+        assert get(reader, channel_url(channel))["X-Page-Cache"] == "hit"
+    with time_machine.travel(start + timedelta(minutes=5, seconds=2), tick=False):
+        response = get(reader, channel_url(channel))
+        assert "定时发布的文章" in response.content.decode()
+
+
+def test_article_page_answers_conditional_requests(reader, article):
+    first = get(reader, article.get_absolute_url())
+    assert first["ETag"] and first["Last-Modified"]
+    not_modified = reader.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert not_modified.status_code == 304
+    assert not_modified.content == b""
+    since = reader.get(article.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert since.status_code == 304
+    changed = reader.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH='"stale"')
+    assert changed.status_code == 200
+
+
+def test_views_are_counted_on_cached_pages_and_shown_within_a_minute(reader, client, article):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        first = get(reader, article.get_absolute_url())
+        assert "浏览量:1" in first.content.decode()  # this visit included
+        for _ in range(3):
+            assert get(reader, article.get_absolute_url())["X-Page-Cache"] == "hit"
+        # A revisit answered 304 counts too; crawlers never.
+        reader.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+        client.get(article.get_absolute_url(), HTTP_USER_AGENT="Baiduspider/2.0")
+        client.get(article.get_absolute_url(), HTTP_USER_AGENT="")
+        assert Article.objects.get(pk=article.pk).views == 5
+    with time_machine.travel(start + timedelta(seconds=46), tick=False):
+        assert "浏览量:6" in get(reader, article.get_absolute_url()).content.decode()
+    assert Article.objects.get(pk=article.pk).views == 6
+
+
+def test_redis_down_serves_uncached(reader, settings, channel, article):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "yanan_portal.cache.FaultTolerantRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    for _ in range(2):
+        response = get(reader, channel_url(channel))
+        assert "老促会召开理事会" in response.content.decode()
+    assert get(reader, article.get_absolute_url()).status_code == 200
+    assert Article.objects.get(pk=article.pk).views == 1
+    article.title = "改了标题"
+    article.save()  # invalidation with Redis down must not fail the save
+    assert "改了标题" in get(reader, article.get_absolute_url()).content.decode()
+
+
+def _clear_redis_prefix(prefix: str) -> None:
+    """Delete this test's keys only: other runs may share Redis db 9 (cache.clear() is FLUSHDB)."""
+    import redis
+
+    client = redis.Redis.from_url("redis://127.0.0.1:6379/9")
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+
+
+def _redis_available() -> bool:
+    import redis
+
+    try:
+        return redis.Redis.from_url("redis://127.0.0.1:6379/9", socket_connect_timeout=0.2).ping()
+    except redis.RedisError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_available(), reason="Redis 未运行 (127.0.0.1:6379)")
+def test_redis_cache_shares_pages_and_generation(reader, settings, channel, article):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "yanan_portal.cache.FaultTolerantRedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/9",
+            "KEY_PREFIX": "perf-test",
+        }
+    }
+    _clear_redis_prefix(settings.CACHES["default"]["KEY_PREFIX"])
+    try:
+        get(reader, channel_url(channel))
+        assert get(reader, channel_url(channel))["X-Page-Cache"] == "hit"
+        ArticleFactory(channel=channel, title="第二篇")
+        assert "第二篇" in get(reader, channel_url(channel)).content.decode()
+    finally:
+        _clear_redis_prefix(settings.CACHES["default"]["KEY_PREFIX"])
+
+
+def test_redis_url_selects_djangos_backend_made_fault_tolerant():
+    import environ
+
+    config = environ.Env().cache_url_config("redis://127.0.0.1:6379/1")
+    assert config["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    from django.conf import settings
+
+    # settings.py swaps in the fault-tolerant subclass of that same backend.
+    from django.core.cache.backends.redis import RedisCache
+
+    assert issubclass(page_cache.FaultTolerantRedisCache, RedisCache)
+    assert settings.CACHES["default"]["BACKEND"] in (
+        "django.core.cache.backends.locmem.LocMemCache",
+        "yanan_portal.cache.FaultTolerantRedisCache",
+    )
+
+
+def test_a_foreign_host_header_is_refused_not_cached(reader, article, caplog):
+    response = reader.get("/", HTTP_HOST="evil.example.com")
+    assert response.status_code == 400
+    assert "页面缓存" not in caplog.text
+
+
+def test_a_304_revisit_counts_when_the_page_cache_is_off(reader, settings, article):
+    settings.PAGE_CACHE_ENABLED = False
+    first = get(reader, article.get_absolute_url())
+    # Uncached, the count on the page changes the ETag; Last-Modified still matches.
+    assert reader.get(article.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+    assert Article.objects.get(pk=article.pk).views == 2
+
+
+def test_cached_pages_keep_the_security_headers(reader, article):
+    miss = get(reader, article.get_absolute_url())
+    hit = get(reader, article.get_absolute_url())
+    assert hit["X-Page-Cache"] == "hit"
+    for header in ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "ETag", "Last-Modified"):
+        assert hit[header] == miss[header]
+
+
+def test_anonymous_reader_with_a_stale_session_gets_cached_pages(reader, article, django_assert_num_queries):
+    get(reader, "/")
+    reader.cookies["sessionid"] = "expired-session"
+    with django_assert_num_queries(1):  # the session lookup
+        assert get(reader, "/")["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.skipif(not _redis_available(), reason="Redis 未运行 (127.0.0.1:6379)")
+def test_views_gather_in_redis_and_reach_the_database_in_one_update(reader, settings, article, django_assert_num_queries):
+    settings.CACHES = {
+        "default": {"BACKEND": "yanan_portal.cache.FaultTolerantRedisCache", "LOCATION": "redis://127.0.0.1:6379/9", "KEY_PREFIX": "perf-views-test"}
+    }
+    # No flush while the test counts: it checks that views wait in Redis until flushed.
+    settings.VIEW_COUNT_FLUSH_SECONDS = 3600
+    page_cache._next_flush_check = 0.0
+    _clear_redis_prefix(settings.CACHES["default"]["KEY_PREFIX"])
+    try:
+        page_cache.flush_view_counts()
+        get(reader, article.get_absolute_url())
+        with django_assert_num_queries(0):
+            for _ in range(4):
+                assert get(reader, article.get_absolute_url())["X-Page-Cache"] == "hit"
+        assert Article.objects.get(pk=article.pk).views == 0  # still gathering
+        with django_assert_num_queries(3):  # SAVEPOINT, one UPDATE, RELEASE
+            assert page_cache.flush_view_counts() == 5
+        assert Article.objects.get(pk=article.pk).views == 5
+        assert page_cache.flush_view_counts() == 0
+    finally:
+        _clear_redis_prefix(settings.CACHES["default"]["KEY_PREFIX"])
+
+
+def test_local_memory_generation_is_shared_through_a_file(settings, tmp_path, article):
+    # Each gunicorn worker has its own local memory; the generation must not live there.
+    settings.PAGE_CACHE_GENERATION_FILE = tmp_path / "generation"
+    before = page_cache.current_generation()
+    page_cache.invalidate_public_pages()
+    assert (tmp_path / "generation").exists()
+    assert page_cache.current_generation() != before
+    assert page_cache.current_generation() == str((tmp_path / "generation").stat().st_mtime_ns)
