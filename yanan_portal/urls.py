@@ -22,8 +22,12 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     # nginx serves media in production (deploy/nginx.conf); this is for a local run only.
+    # MEDIA_ROOT is read per request, not at import, so tests that move it are served too.
+    def serve_media(request, path):
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>.*)$", serve_media),
     ]
 
 handler404 = "yanan_portal.views.page_not_found"
