@@ -14,6 +14,8 @@ urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),
+    # Issue 8: the 无障碍说明 page.
+    path("accessibility/", views.accessibility, name="accessibility"),
     path("news/", include("news.urls")),
     path("branches/", include("members.urls")),
     path("programmes/", include("projects.urls")),
