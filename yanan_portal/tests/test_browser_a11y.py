@@ -6,13 +6,15 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.test import RequestFactory
 from PIL import Image
 
 from conftest import NARROW_PHONE, new_checked_page
 from news.models import Article, Channel
 from news.tests.factories import ArticleFactory, AttachmentFactory
-from yanan_portal.tests.browser_checks import axe_violations, format_axe, horizontal_overflow
+from yanan_portal.tests.browser_checks import assert_axe_clean, assert_html_valid, axe_violations, format_axe, horizontal_overflow
 from yanan_portal.tests.crawl import crawl
+from yanan_portal.views import server_error
 
 # Page types the crawl must meet. Other issues add theirs (search, publications, about…);
 # a type listed here that the crawl does not reach fails the test.
@@ -120,3 +122,17 @@ def test_screenshots_of_home_and_article_for_people_to_look_at(chromium, live_se
             assert page.console_errors == []
             page.context.close()
     assert all(path.stat().st_size > 10_000 for path in saved)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_server_error_page_is_valid_and_accessible(chromium, live_server, a11y_tools):
+    """The 500 page cannot be crawled; render it as the handler does and check it the same way."""
+    html = server_error(RequestFactory().get("/")).content.decode()
+    assert_html_valid(html, url="500.html")
+    page = new_checked_page(chromium, live_server, **NARROW_PHONE)
+    page.goto("/accessibility/")  # a page of the site, so that /static/ resolves
+    page.set_content(html)
+    assert_axe_clean(page)
+    assert horizontal_overflow(page) <= 0
+    page.context.close()
