@@ -21,6 +21,8 @@ SKIP_PREFIXES = ("/admin/", "/preferences/", "/media/", "/static/")
 MAX_PAGES = 200
 MAX_PER_TYPE = 25
 NOT_FOUND_PATH = "/no-such-page/"
+# Pages that a form, not a link, leads to (a search), crawled when the site has them.
+FORM_PATHS = ["/search/?q=老区"]
 
 
 def page_type(path: str) -> str:
@@ -57,7 +59,7 @@ def crawl(page, base_url: str, *, start: str = "/", max_pages: int = MAX_PAGES, 
     """
     host = urlsplit(base_url).netloc
     report = CrawlReport()
-    queue = [start, NOT_FOUND_PATH]
+    queue = [start, NOT_FOUND_PATH] + [path for path in FORM_PATHS if page_type(path) != "404"]
     seen = set(queue)
     per_type: Counter = Counter()
     while queue and len(report.pages) < max_pages:
