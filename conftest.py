@@ -88,25 +88,18 @@ def chromium():
 
 @pytest.fixture
 def phone_page(chromium, live_server):
-    """A page in a 390×844 phone viewport that records console errors in ``page.console_errors``."""
-    context = chromium.new_context(**PHONE, locale="zh-CN", base_url=live_server.url)
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
-    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    """A page in a 390×844 phone viewport that records console errors in ``page.console_errors``
+    and failed images, stylesheets and scripts in ``page.subresource_failures``."""
+    page = new_checked_page(chromium, live_server, **PHONE)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture
 def desktop_page(chromium, live_server):
-    context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN", base_url=live_server.url)
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
-    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    page = new_checked_page(chromium, live_server, viewport={"width": 1366, "height": 900})
     yield page
-    context.close()
+    page.context.close()
 
 
 # --- Accessibility checks in the browser (issue 8) ---------------------------------------
