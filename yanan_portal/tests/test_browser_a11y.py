@@ -115,7 +115,11 @@ def test_screenshots_of_home_and_article_for_people_to_look_at(chromium, live_se
     """Saved into the ignored test-artifacts/screenshots/ folder."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     seed = Article.objects.get(title__startswith="陕西延安:不断加强自身建设")
-    pages = {"home": "/", "article": seed.get_absolute_url()}
+    pages = {
+        "home": "/",
+        "article": seed.get_absolute_url(),
+        "article-photo": article_with_photo_and_attachment.get_absolute_url(),
+    }
     viewports = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
     modes = {"normal": {}, "xl": {"textsize": "xl"}, "high-contrast": {"contrast": "high"}}
     saved = []
