@@ -82,14 +82,25 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "i
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests need Chromium. Locally they are skipped without it; with
-    REQUIRE_BROWSER=1 (.ci/run) a missing Chromium fails the run instead."""
-    if shutil.which(CHROMIUM) or os.environ.get("REQUIRE_BROWSER") == "1":
+    """Browser tests need Chromium, and the accessibility checks axe-core and vnu.jar from
+    tools/browser (npm). Locally they are skipped without them; with REQUIRE_BROWSER=1
+    (.ci/run) anything missing fails the run instead."""
+    if os.environ.get("REQUIRE_BROWSER") == "1":
         return
-    skip = pytest.mark.skip(reason="Chromium 未安装(apt-get install chromium);.ci/run 会强制运行浏览器测试")
-    for item in items:
-        if "browser" in item.keywords:
-            item.add_marker(skip)
+    if not shutil.which(CHROMIUM):
+        skip = pytest.mark.skip(reason="Chromium 未安装(apt-get install chromium);.ci/run 会强制运行浏览器测试")
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(skip)
+        return
+    checkers = [item for item in items if "browser" in item.keywords and "a11y_tools" in getattr(item, "fixturenames", ())]
+    if checkers:
+        from yanan_portal.tests.browser_checks import missing_tools
+
+        if missing := missing_tools():
+            skip = pytest.mark.skip(reason="缺少 " + "、".join(missing) + ":请运行 tools/browser/install.sh")
+            for item in checkers:
+                item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
@@ -109,22 +120,73 @@ def chromium():
 
 @pytest.fixture
 def phone_page(chromium, live_server):
-    """A page in a 390×844 phone viewport that records console errors in ``page.console_errors``."""
-    context = chromium.new_context(**PHONE, locale="zh-CN", base_url=live_server.url)
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
-    page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    """A page in a 390×844 phone viewport that records console errors in ``page.console_errors``
+    and failed images, stylesheets and scripts in ``page.subresource_failures``."""
+    page = new_checked_page(chromium, live_server, **PHONE)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture
 def desktop_page(chromium, live_server):
-    context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN", base_url=live_server.url)
+    page = new_checked_page(chromium, live_server, viewport={"width": 1366, "height": 900})
+    yield page
+    page.context.close()
+
+
+# --- Accessibility checks in the browser (issue 8) ---------------------------------------
+NARROW_PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture(scope="session")
+def a11y_tools():
+    """axe-core and the Nu HTML checker from tools/browser (installed by tools/browser/install.sh)."""
+    from yanan_portal.tests.browser_checks import missing_tools
+
+    if missing := missing_tools():
+        pytest.fail("缺少 " + "、".join(missing) + ":请运行 tools/browser/install.sh")
+
+
+@pytest.fixture
+def demo_content(django_db_blocker):
+    """The demo content of `manage.py load_demo`, as a reader meets it.
+
+    The 13 county branches come from a data migration, which the flush after an earlier
+    transactional test (and a reused test database) has emptied: put them back first."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        try:
+            import_module("members.migrations.0002_thirteen_counties").create_counties(apps, None)
+        except ModuleNotFoundError:  # if the counties move into load_demo itself
+            pass
+        call_command("load_demo", verbosity=0)
+
+
+def new_checked_page(chromium, live_server, *, cookies: dict[str, str] | None = None, **options):
+    """A page that records console errors and failed subresources (see browser_checks)."""
+    from yanan_portal.tests.browser_checks import watch
+
+    context = chromium.new_context(locale="zh-CN", base_url=live_server.url, **options)
+    if cookies:
+        context.add_cookies([{"name": name, "value": value, "url": live_server.url} for name, value in cookies.items()])
     page = context.new_page()
     page.console_errors = []
-    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
+    page.on(
+        "console",
+        lambda message: message.type == "error" and page.console_errors.append(f"{message.text} ({message.location['url']})"),
+    )
     page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    watch(page)
+    return page
+
+
+@pytest.fixture
+def narrow_page(chromium, live_server):
+    """A 360×740 phone page, the narrowest the site promises to fit, that records errors."""
+    page = new_checked_page(chromium, live_server, **NARROW_PHONE)
     yield page
-    context.close()
+    page.context.close()

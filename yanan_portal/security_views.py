@@ -3,6 +3,7 @@
 import mimetypes
 import posixpath
 
+from django.conf import settings
 from django.core.exceptions import (
     RequestDataTooBig,
     SuspiciousFileOperation,
@@ -12,7 +13,6 @@ from django.core.exceptions import (
 from django.http import Http404
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
-from django.conf import settings
 from django.utils.http import content_disposition_header
 from django.views import static
 
@@ -39,9 +39,12 @@ def bad_request(request, exception):
 
 
 def serve_media(request, path, document_root=None):
-    """``django.views.static.serve`` with headers that keep uploaded files inert."""
+    """``django.views.static.serve`` with headers that keep uploaded files inert.
+
+    MEDIA_ROOT is read per request, not at import, so tests that move it are served too.
+    """
     try:
-        response = static.serve(request, path, document_root=document_root)
+        response = static.serve(request, path, document_root=document_root or settings.MEDIA_ROOT)
     except SuspiciousFileOperation:
         raise Http404("不在媒体目录中")
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"

@@ -25,6 +25,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
+    path("accessibility/", views.accessibility, name="accessibility"),  # 无障碍说明
     path("news/", include("news.urls")),
     path("branches/", include("members.urls")),
     # members: the about section (关于我们, 组织机构, 领导班子, 规章制度, 理事单位)
@@ -53,7 +54,7 @@ urlpatterns += [
 if settings.SERVE_MEDIA:
     # nginx serves media in production (deploy/nginx.conf); this is for a local run only.
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve_media, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>.*)$", serve_media),
     ]
 
 handler400 = "yanan_portal.security_views.bad_request"

@@ -84,3 +84,13 @@ def page_not_found(request, exception):
 def server_error(request):
     # No context processors that query the database: the error may be the database itself.
     return render(request, "500.html", {"nav_channels": []}, status=500)
+
+
+def accessibility(request):
+    """无障碍说明: what the site does for elderly and disabled readers, and how to use it."""
+    text_size = request.COOKIES.get("textsize")
+    context = {
+        "crumbs": [{"name": "无障碍说明", "url": None}],
+        "current_size": TEXT_SIZES.get(text_size, TEXT_SIZES["md"]),
+    }
+    return render(request, "pages/accessibility.html", context)

@@ -1,0 +1,231 @@
+"""Reading comfort for older readers, measured in Chromium (issue 8, 适老化)."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import NARROW_PHONE, PHONE, new_checked_page
+from news.models import Article
+from yanan_portal.tests.browser_checks import assert_axe_clean, assert_no_console_errors, horizontal_overflow
+
+SEED_PREFIX = "陕西延安:不断加强自身建设"
+
+# Every control a reader taps, as (selector, what to call it). Links inside running text
+# (display: inline) are exempt, as WCAG 2.5.5 exempts inline targets.
+TARGETS_JS = """(minimum) => {
+    const small = [];
+    for (const el of document.querySelectorAll("a[href], button, summary, input, select, textarea")) {
+        const style = getComputedStyle(el);
+        if (style.display === "inline" || el.closest("[hidden]") || el.classList.contains("skip-link")) continue;
+        const box = el.getBoundingClientRect();
+        if (box.width === 0 && box.height === 0) continue;  // inside a closed menu
+        if (box.width < minimum || box.height < minimum) {
+            small.push(`${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 20)}" ${Math.round(box.width)}×${Math.round(box.height)}`);
+        }
+    }
+    return small;
+}"""
+
+
+def seed_url():
+    return Article.objects.get(title__startswith=SEED_PREFIX).get_absolute_url()
+
+
+def measure(page, selector):
+    return page.eval_on_selector(
+        selector,
+        """el => { const s = getComputedStyle(el); return {
+            size: parseFloat(s.fontSize), line: parseFloat(s.lineHeight),
+            after: parseFloat(s.marginBottom), align: s.textAlign}; }""",
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "size, minimum_text, minimum_target",
+    [("md", 18, 44), ("lg", 24, 44), ("xl", 30, 60)],
+)
+def test_text_sizes_line_height_and_tap_targets(chromium, live_server, a11y_tools, demo_content, settings, size, minimum_text, minimum_target):
+    settings.NEWS_PAGE_SIZE = 5  # so that the channel page has page links to measure
+    page = new_checked_page(chromium, live_server, cookies={"textsize": size}, **PHONE)
+    for path in ["/", "/news/org/", seed_url(), "/accessibility/"]:
+        page.goto(path)
+        expect(page.locator("html")).to_have_class(re.compile(rf"\btext-{size}\b"))
+        text = measure(page, ".article-body p" if "/news/org/" in path and path != "/news/org/" else "main p")
+        assert text["size"] >= minimum_text, f"{path}: body text {text['size']}px at {size}"
+        assert text["line"] / text["size"] >= 1.5, f"{path}: line height {text['line']}/{text['size']}"
+        # Paragraph spacing larger than the gap between lines.
+        assert text["after"] > text["line"] - text["size"], f"{path}: paragraph spacing {text['after']}px"
+        justified = page.evaluate(
+            "() => [...document.querySelectorAll('body *')].filter(el => getComputedStyle(el).textAlign === 'justify').length"
+        )
+        assert justified == 0, f"{path}: justified text"
+        page.locator(".nav-menu > summary").click()  # open the phone menu so that its links are measured
+        small = page.evaluate(TARGETS_JS, minimum_target)
+        assert not small, f"{path} at {size}: targets under {minimum_target}px: {small}"
+        page.set_viewport_size({"width": 320, "height": 740})
+        assert horizontal_overflow(page) <= 0, f"{path} scrolls sideways at 320px in size {size}"
+        page.set_viewport_size(PHONE["viewport"])
+    assert_no_console_errors(page)
+    page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_size_and_contrast_switches_are_server_rendered_and_work_without_javascript(chromium, live_server, a11y_tools, demo_content):
+    page = new_checked_page(chromium, live_server, java_script_enabled=False, **PHONE)
+    page.goto("/accessibility/")
+    tools = page.get_by_role("group", name="阅读设置")
+    tools.get_by_role("link", name="字号特大").click()
+    expect(page).to_have_url(re.compile(r"/accessibility/$"))
+    expect(page.locator("html")).to_have_class(re.compile(r"\btext-xl\b"))
+    expect(tools.get_by_role("link", name="字号特大")).to_have_attribute("aria-current", "true")
+    tools.get_by_role("link", name="高对比度").click()
+    expect(page.locator("html")).to_have_class(re.compile(r"\bcontrast-high\b"))
+    assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") == "rgb(0, 0, 0)"
+    tools.get_by_role("link", name="标准配色").click()
+    expect(page.locator("html")).to_have_class(re.compile(r"\bcontrast-normal\b"))
+    expect(page.locator("html")).to_have_class(re.compile(r"\btext-xl\b"))
+    expect(page.locator("main")).to_contain_text("当前字号:特大")
+    page.context.close()
+
+
+FOCUS_JS = """() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return null;
+    const s = getComputedStyle(el);
+    return {
+        name: el.tagName.toLowerCase() + " " + (el.textContent || "").trim().slice(0, 15),
+        outline: s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2,
+        shadow: s.boxShadow !== "none",
+    };
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_keyboard_alone_skip_link_menu_focus_visible_and_no_trap(chromium, live_server, a11y_tools, demo_content):
+    page = new_checked_page(chromium, live_server, **NARROW_PHONE)
+    page.goto(seed_url())
+
+    # The first Tab lands on the skip link, visible; Enter moves focus to the main content.
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    expect(skip).to_be_focused()
+    assert skip.bounding_box()["y"] >= 0
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+
+    # The phone menu opens with the keyboard, and its links come next in the Tab order.
+    page.locator(".nav-menu > summary").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".nav-menu")).to_have_attribute("open", "")
+    page.keyboard.press("Tab")
+    expect(page.locator(".nav-menu .nav-list a").first).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator(".nav-menu")).not_to_have_attribute("open", "")
+
+    # Tab through the whole page: every stop shows its focus, and focus leaves the page at the end.
+    page.goto(seed_url())
+    stops = []
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUS_JS)
+        if focused is None:
+            break
+        stops.append(focused)
+    else:
+        pytest.fail("focus never left the page: a keyboard trap")
+    assert len(stops) > 10
+    unmarked = [stop["name"] for stop in stops if not (stop["outline"] or stop["shadow"])]
+    assert not unmarked, f"no visible focus on {unmarked}"
+    page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_current_page_is_marked_in_navigation_and_pagination(chromium, live_server, a11y_tools, demo_content, settings):
+    settings.NEWS_PAGE_SIZE = 3
+    page = new_checked_page(chromium, live_server, viewport={"width": 1366, "height": 900})
+    page.goto("/news/work/?page=2")
+    navigation = page.locator(".nav-wide")
+    expect(navigation.locator("a[aria-current]")).to_have_text("工作动态")
+    expect(navigation.locator("a[aria-current]")).to_have_attribute("aria-current", "page")
+    expect(page.locator(".pagination a[aria-current='page']")).to_have_text("2")
+    page.goto("/news/work-city/")
+    # A child channel: its section is marked, but it is not the page itself.
+    expect(navigation.locator("a[aria-current]")).to_have_attribute("aria-current", "true")
+    page.goto(seed_url())
+    expect(navigation.locator("a[aria-current]")).to_have_text("组织建设")
+    expect(navigation.locator("a[aria-current]")).to_have_attribute("aria-current", "true")
+    page.goto("/branches/")
+    expect(navigation.locator("a[aria-current]")).to_have_text("县区老促会")
+    page.context.close()
+
+
+# A stand-in for the browser's speech engine: headless Chromium on Linux has no voices.
+FAKE_SPEECH = """(() => {
+    window.__speech = {spoken: [], calls: []};
+    class FakeUtterance { constructor(text) { this.text = text; } }
+    const engine = {
+        speaking: false, paused: false, pending: false,
+        getVoices: () => [{name: "测试普通话", lang: "zh-CN", default: true, localService: true, voiceURI: "test"}],
+        speak(u) { window.__speech.spoken.push({text: u.text, lang: u.lang, voice: u.voice && u.voice.lang}); window.__speech.calls.push("speak"); },
+        cancel() { window.__speech.calls.push("cancel"); },
+        pause() { window.__speech.calls.push("pause"); },
+        resume() { window.__speech.calls.push("resume"); },
+        addEventListener() {},
+    };
+    Object.defineProperty(window, "speechSynthesis", {value: engine, configurable: true});
+    Object.defineProperty(window, "SpeechSynthesisUtterance", {value: FakeUtterance, configurable: true});
+})();"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_read_aloud_speaks_the_article_in_a_chinese_voice(chromium, live_server, a11y_tools, demo_content):
+    page = new_checked_page(chromium, live_server, **PHONE)
+    page.context.add_init_script(FAKE_SPEECH)
+    page.goto(seed_url())
+    box = page.get_by_role("group", name="朗读")
+    switch = box.get_by_role("switch", name="朗读")
+    expect(switch).to_have_attribute("aria-checked", "false")
+    expect(box.get_by_role("button", name="播放")).to_be_hidden()
+
+    switch.click()
+    expect(switch).to_have_attribute("aria-checked", "true")
+    assert_axe_clean(page)
+    box.get_by_role("button", name="播放").click()
+    spoken = page.evaluate("() => window.__speech.spoken")
+    assert spoken[0]["text"].startswith(SEED_PREFIX)
+    assert all(item["lang"] == "zh-CN" and item["voice"] == "zh-CN" for item in spoken)
+    assert all(len(item["text"]) <= 400 for item in spoken)
+    full_text = "".join(item["text"] for item in spoken)
+    assert "一、" in full_text and "市老促会" in full_text
+    expect(box.get_by_role("status")).to_have_text("正在朗读")
+
+    box.get_by_role("button", name="暂停").click()
+    expect(box.get_by_role("button", name="继续")).to_be_enabled()
+    box.get_by_role("button", name="继续").click()
+    box.get_by_role("button", name="停止").click()
+    expect(box.get_by_role("button", name="停止")).to_be_disabled()
+    switch.click()
+    expect(switch).to_have_attribute("aria-checked", "false")
+    expect(box.get_by_role("button", name="播放")).to_be_hidden()
+    calls = page.evaluate("() => window.__speech.calls")
+    assert calls.index("pause") < calls.index("resume") < len(calls) - 1 and calls[-1] == "cancel"
+    assert_no_console_errors(page)
+    page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_read_aloud_stays_hidden_without_a_chinese_voice(chromium, live_server, a11y_tools, demo_content):
+    page = new_checked_page(chromium, live_server, **PHONE)
+    page.context.add_init_script("Object.defineProperty(window.speechSynthesis, 'getVoices', {value: () => []});")
+    page.goto(seed_url())
+    expect(page.locator("[data-read-aloud]")).to_be_hidden()
+    page.context.close()
