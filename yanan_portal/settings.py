@@ -94,6 +94,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# --- Editorial workflow (issue 3): versions of every article save, with the staff member
+# who made them (django-simple-history).
+INSTALLED_APPS += ["simple_history"]
+MIDDLEWARE += ["simple_history.middleware.HistoryRequestMiddleware"]
+# --- end editorial workflow
+
 ROOT_URLCONF = "yanan_portal.urls"
 
 TEMPLATES = [
