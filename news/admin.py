@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -205,7 +206,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
             '<table class="event-log"><thead><tr><th scope="col">时间</th><th scope="col">操作人</th>'
             '<th scope="col">操作</th><th scope="col">状态</th><th scope="col">意见</th></tr></thead>'
             "<tbody>{}</tbody></table>",
-            format_html("".join(str(r) for r in rows)),
+            mark_safe("".join(rows)),  # each row was built with format_html
         )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

@@ -92,9 +92,9 @@ def _locked(article: Article, action: str, by) -> tuple[Article, str]:
 
 
 def _has_been_public(article: Article) -> bool:
-    return article.published_at is not None and article.published_at <= timezone.now() and (
-        article.status in {Status.PUBLISHED, Status.WITHDRAWN}
-    )
+    # Only publish() and schedule() write published_at, so a time that has come means the
+    # article has been before the public (whatever its state now).
+    return article.published_at is not None and article.published_at <= timezone.now()
 
 
 def _save(current: Article, article: Article, fields: list[str]) -> None:
