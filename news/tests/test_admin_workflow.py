@@ -208,7 +208,7 @@ def test_buttons_follow_role_and_state(client, as_role):
     page = client.get(change_url(draft)).text
     assert ">提交审核</a>" in page and ">发布</a>" not in page and "预览" in page
     page = client.get(change_url(review)).text
-    assert "workflow-button" not in page
+    assert "当前状态:待审核" in page and "workflow-button" not in page
     client.logout()
     as_role(PUBLISHER)
     page = client.get(change_url(review)).text
