@@ -343,3 +343,21 @@ def test_changelist_query_count_does_not_grow(client, as_role, django_assert_max
     ArticleFactory.create_batch(10)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("admin:news_article_changelist"))
+
+
+def test_preview_query_count_does_not_grow_with_attachments(
+    client, as_role, django_assert_num_queries, django_assert_max_num_queries
+):
+    from news.tests.factories import AttachmentFactory
+
+    as_role(EDITOR)
+    article = ArticleFactory(status=Status.REVIEW, published_at=None)
+    url = reverse("news:article-preview", args=[article.pk])
+    AttachmentFactory(article=article)
+    client.get(url)  # warm the session and permission caches
+    with django_assert_max_num_queries(30) as first:
+        client.get(url)
+    AttachmentFactory.create_batch(5, article=article)
+    with django_assert_num_queries(len(first.captured_queries)):
+        response = client.get(url)
+    assert response.text.count("/news/attachments/") == 6

@@ -219,3 +219,34 @@ def test_attachment_of_unpublished_article_is_not_served(reader):
     attachment = AttachmentFactory(article=ArticleFactory(status=Article.Status.DRAFT, published_at=None))
     assert reader.get(attachment.get_absolute_url()).status_code == 404
     assert reader.get("/news/attachments/99999999999/").status_code == 404
+
+
+def test_cover_upload_goes_through_the_pipeline(editor_client, settings):
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (36.0, 35.0, 0.0)}
+    cover = SimpleUploadedFile("DSC_1234.jpg", jpeg_bytes((2400, 1600), exif=exif.tobytes()))
+    response = editor_client.post(
+        reverse("admin:news_article_add"), form_data(title="有封面", cover=cover, cover_alt="延安宝塔山")
+    )
+    assert response.status_code == 302
+    article = Article.objects.get(title="有封面")
+    assert article.cover.name.startswith("covers/") and article.cover.name.endswith("_2000x1333.jpg")
+    assert "DSC_1234" not in article.cover.name
+    with Image.open(article.cover.path) as image:
+        assert image.size == (2000, 1333) and not image.getexif()
+    assert (settings.MEDIA_ROOT / article.cover.name.replace(".jpg", "-960.webp")).exists()
+
+
+def test_good_attachment_keeps_its_name_for_display(editor_client):
+    payload = form_data(
+        title="带附件",
+        **{
+            "attachments-TOTAL_FORMS": "1",
+            "attachments-0-file": SimpleUploadedFile("2026年工作要点.pdf", b"%PDF-1.7\n..."),
+            "attachments-0-name": "",
+            "attachments-0-order": "0",
+        },
+    )
+    assert editor_client.post(reverse("admin:news_article_add"), payload).status_code == 302
+    attachment = Attachment.objects.get()
+    assert attachment.name == "2026年工作要点.pdf" and attachment.kind == "PDF"
