@@ -5,11 +5,14 @@ bypassed by choosing another door. Each function checks who acts and from which 
 changes the article inside a transaction and writes an ``ArticleEvent``.
 """
 
+import difflib
+import re
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from .models import Article, ArticleEvent, Attachment
@@ -337,3 +340,40 @@ def restore_version(*, article: Article, history_id: int, by) -> Article:
         comment=current._change_reason,
     )
     return current
+
+
+# --- Comparing versions ------------------------------------------------------------------
+
+_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|figcaption|blockquote|tr)>|<br\s*/?>|<img\b[^>]*>", re.I)
+_IMG_SRC = re.compile(r'<img\b[^>]*\bsrc="([^"]*)"[^>]*>', re.I)
+
+
+def _text_lines(value) -> list[str]:
+    """Body HTML as the lines a person reads (an image as [图片 name])."""
+    html = str(value or "")
+    html = _IMG_SRC.sub(lambda m: f"[图片 {m[1].rsplit('/', 1)[-1]}]</p>", html)
+    return [line.strip() for line in (strip_tags(part) for part in _BLOCK_END.split(html)) if line.strip()]
+
+
+DIFF_FIELDS = [
+    ("title", _("标题")), ("channel", _("栏目")), ("summary", _("摘要")), ("body", _("正文")),
+    ("author", _("作者")), ("source", _("来源")), ("responsible_editor", _("责任编辑")),
+    ("cover", _("封面图片")), ("cover_alt", _("封面图片说明")),
+]
+
+
+def version_diff(old, new) -> list[dict]:
+    """Per changed field, the lines with their kind: "-" removed, "+" added, " " kept."""
+    changed = []
+    for name, label in DIFF_FIELDS:
+        before = _text_lines(getattr(old, name)) if name == "body" else [str(getattr(old, name) or "")]
+        after = _text_lines(getattr(new, name)) if name == "body" else [str(getattr(new, name) or "")]
+        if before == after:
+            continue
+        lines = [
+            (line[0], line[2:])
+            for line in difflib.ndiff(before, after)
+            if line[0] in "+- "
+        ]
+        changed.append({"label": label, "lines": lines})
+    return changed

@@ -301,6 +301,7 @@ def test_versions_list_and_restore_through_the_admin(client, as_role):
     assert article.body == "<p>第二稿</p>"
     history = client.get(reverse("admin:news_article_history", args=[article.pk]))
     assert history.status_code == 200 and "user-编辑" in history.text
+    assert "与上一版本相比的改动" in history.text and "与当前版本比较" in history.text
     oldest = article.history.earliest("history_date")
     url = reverse("admin:news_article_simple_history", args=[article.pk, oldest.history_id])
     form = client.get(url)
@@ -361,3 +362,23 @@ def test_preview_query_count_does_not_grow_with_attachments(
     with django_assert_num_queries(len(first.captured_queries)):
         response = client.get(url)
     assert response.text.count("/news/attachments/") == 6
+
+
+def test_compare_two_versions(client, as_role):
+    user = as_role(EDITOR)
+    article = ArticleFactory(status=Status.DRAFT, published_at=None, title="比较", body="<p>第一段</p><p>旧的第二段</p>")
+    article.body = "<p>第一段</p><p>新的第二段</p>"
+    article.save()
+    old, new = article.history.order_by("history_id")
+    url = reverse("admin:news_article_compare", args=[article.pk, old.history_id])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "<del><span class=\"visually-hidden\">删除:</span>旧的第二段</del>" in response.text
+    assert "<ins><span class=\"visually-hidden\">新增:</span>新的第二段</ins>" in response.text
+    assert "第一段" in response.text and "标题" not in response.context["fields"][0]["label"]
+    same = client.get(url.replace(str(old.history_id) + "/compare", str(new.history_id) + "/compare"))
+    assert "两个版本的内容没有区别" in same.text
+    against = client.get(url + f"?against={new.history_id}")
+    assert "新的第二段" in against.text
+    assert client.get(url + "?against=abc").status_code == 200
+    assert client.get(reverse("admin:news_article_compare", args=[article.pk, 999999])).status_code == 404
