@@ -382,3 +382,41 @@ def test_compare_two_versions(client, as_role):
     assert "新的第二段" in against.text
     assert client.get(url + "?against=abc").status_code == 200
     assert client.get(reverse("admin:news_article_compare", args=[article.pk, 999999])).status_code == 404
+
+
+def test_editor_can_not_change_a_published_article_through_version_restore(client, as_role):
+    as_role(EDITOR)
+    article = ArticleFactory(body="<p>已发布的正文</p>")
+    article.body = "<p>已发布的正文(修订)</p>"
+    article.save()
+    oldest = article.history.earliest("history_date")
+    url = reverse("admin:news_article_simple_history", args=[article.pk, oldest.history_id])
+    response = client.post(url, form_data(article, body="<p>偷改</p>", lock_version=article.version))
+    assert response.status_code == 403
+    assert Article.objects.get(pk=article.pk).body == "<p>已发布的正文(修订)</p>"
+
+
+def test_version_restore_never_restores_the_state(client, as_role):
+    from news import services
+
+    user = as_role(PUBLISHER)
+    article = ArticleFactory(status=Status.DRAFT, published_at=None, body="<p>草稿</p>")
+    services.publish(article=article, by=user)
+    article.refresh_from_db()
+    draft_version = article.history.earliest("history_date")
+    url = reverse("admin:news_article_simple_history", args=[article.pk, draft_version.history_id])
+    assert client.post(url, form_data(article, lock_version=article.version)).status_code == 302
+    restored = Article.objects.get(pk=article.pk)
+    assert restored.status == Status.PUBLISHED and restored.published_at == article.published_at
+
+
+def test_bulk_delete_with_a_published_article_is_refused(client, as_role):
+    as_role(ADMINISTRATOR)
+    draft = ArticleFactory(status=Status.DRAFT, published_at=None)
+    published = ArticleFactory()
+    response = client.post(
+        reverse("admin:news_article_changelist"),
+        {"action": "delete_selected", "_selected_action": [draft.pk, published.pk], "post": "yes"},
+    )
+    assert response.status_code == 403
+    assert Article.objects.filter(pk__in=[draft.pk, published.pk]).count() == 2
