@@ -420,3 +420,40 @@ def test_bulk_delete_with_a_published_article_is_refused(client, as_role):
     )
     assert response.status_code == 403
     assert Article.objects.filter(pk__in=[draft.pk, published.pk]).count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_saves_one_wins_the_other_is_refused():
+    """Two requests at the same moment: the row lock makes the check and the save one step."""
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's row locks")
+    article = ArticleFactory(status=Status.DRAFT, published_at=None)
+    users = [make_staff(f"writer{i}", EDITOR) for i in range(2)]
+    barrier = threading.Barrier(2)
+    results = {}
+
+    def save(index):
+        from django.db import connections
+
+        client = Client()
+        client.force_login(users[index])
+        barrier.wait()
+        response = client.post(change_url(article), form_data(article, title=f"第{index}位的标题"))
+        results[index] = response.status_code
+        connections.close_all()
+
+    threads = [threading.Thread(target=save, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results.values()) == [200, 302]
+    winner = next(i for i, code in results.items() if code == 302)
+    article.refresh_from_db()
+    assert article.title == f"第{winner}位的标题" and article.version == 2
