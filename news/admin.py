@@ -155,6 +155,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     class Media:
         css = {"all": ["css/editorial-admin.css"]}
+        js = ["js/editor-zh.js"]
 
     def view_on_site(self, obj):
         # 在站点上查看 would be a 404 for anything the public cannot see yet; 预览 covers that.

@@ -55,7 +55,7 @@ def test_editor_writes_publisher_publishes(desktop_page, settings, tmp_path):
     body = page.locator(".tiptap.ProseMirror")
     body.click()
     page.keyboard.type("老促会工作人员走访农户,了解产业发展情况。")
-    page.click(".prose-menubar button[title=figure]")
+    page.click(".prose-menubar button[title=插入图片]")
     dialog = page.locator("dialog[open]")
     with page.expect_popup() as popup_info:
         dialog.get_by_text("浏览…").click()
