@@ -166,6 +166,22 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def has_publish_permission(self, request):
         return services.can_publish(request.user)
 
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            delete_selected, name, description = actions["delete_selected"]
+
+            def guarded_delete(modeladmin, request, queryset):
+                if queryset.filter(status=Article.Status.PUBLISHED).exists():
+                    modeladmin.message_user(
+                        request, _("选中的文章中有已发布的,请先撤回再删除。"), messages.ERROR
+                    )
+                    return None
+                return delete_selected(modeladmin, request, queryset)
+
+            actions["delete_selected"] = (guarded_delete, name, description)
+        return actions
+
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False

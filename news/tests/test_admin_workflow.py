@@ -417,9 +417,17 @@ def test_bulk_delete_with_a_published_article_is_refused(client, as_role):
     response = client.post(
         reverse("admin:news_article_changelist"),
         {"action": "delete_selected", "_selected_action": [draft.pk, published.pk], "post": "yes"},
+        follow=True,
     )
-    assert response.status_code == 403
+    assert "选中的文章中有已发布的,请先撤回再删除" in response.text
     assert Article.objects.filter(pk__in=[draft.pk, published.pk]).count() == 2
+    response = client.post(
+        reverse("admin:news_article_changelist"),
+        {"action": "delete_selected", "_selected_action": [draft.pk], "post": "yes"},
+        follow=True,
+    )
+    assert not Article.objects.filter(pk=draft.pk).exists()
+    assert ArticleEvent.objects.get(article_id=draft.pk).action == ArticleEvent.Action.DELETE
 
 
 @pytest.mark.postgres
