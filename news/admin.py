@@ -1,8 +1,25 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Article, Attachment, Channel
+from yanan_portal import images
+
+from . import services
+from .forms import ArticleAdminForm, PhotoUploadForm, TransitionForm
+from .models import Article, ArticleEvent, Attachment, Channel
 from .search import reindex_article
+
+Action = ArticleEvent.Action
 
 
 @admin.register(Channel)
@@ -19,41 +36,448 @@ class AttachmentInline(admin.TabularInline):
     extra = 1
     fields = ["file", "name", "order"]
 
+    def _article_editable(self, request, obj):
+        return obj is None or services.can_edit(article=obj, user=request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._article_editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._article_editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._article_editable(request, obj)
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """States as the staff see them, including 定时发布 (published with a future time)."""
+
+    title = _("状态")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", _("草稿")),
+            ("review", _("待审核")),
+            ("scheduled", _("定时发布")),
+            ("published", _("已发布")),
+            ("withdrawn", _("已撤回")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        value = self.value()
+        if value == "scheduled":
+            return queryset.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
+        if value == "published":
+            return queryset.published()
+        if value in {"draft", "review", "withdrawn"}:
+            return queryset.filter(status=value)
+        return queryset
+
+
+class WaitingForMeFilter(admin.SimpleListFilter):
+    """待我处理: for a publisher the articles in review; for an editor their sent-back drafts."""
+
+    title = _("待我处理")
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("待我处理"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "1":
+            return queryset
+        if services.can_publish(request.user):
+            return queryset.filter(status=Article.Status.REVIEW)
+        return queryset.filter(
+            Q(created_by=request.user) | Q(updated_by=request.user),
+            status=Article.Status.DRAFT,
+        ).exclude(review_comment="")
+
+
+def _bulk(action: str, label):
+    def run(modeladmin, request, queryset):
+        done, refused = 0, []
+        for article in queryset:
+            try:
+                services.TRANSITIONS[action](article=article, by=request.user)
+                done += 1
+            except (ValidationError, PermissionDenied) as error:
+                refused.append(f"《{article.title}》:{_message(error)}")
+        if done:
+            modeladmin.message_user(request, _("已对 %(n)d 篇文章执行“%(a)s”。") % {"n": done, "a": label})
+        for line in refused:
+            modeladmin.message_user(request, line, messages.ERROR)
+
+    run.__name__ = f"bulk_{action}"
+    permissions = ("publish",) if action in services.NEEDS_PUBLISHER else ("change",)
+    return admin.action(description=label, permissions=permissions)(run)
+
+
+def _message(error) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or str(_("您没有执行此操作的权限。"))
+
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "channel", "status_label", "published_at", "is_headline", "is_pinned", "views"]
-    list_filter = ["status", "channel", "is_headline", "is_pinned"]
+class ArticleAdmin(SimpleHistoryAdmin):
+    form = ArticleAdminForm
+    change_form_template = "admin/news/article/change_form.html"
+    list_display = ["title", "channel", "status_label", "published_at", "updated_at", "is_headline", "is_pinned", "views"]
+    list_filter = [WaitingForMeFilter, StatusFilter, "channel", "is_headline", "is_pinned"]
     list_select_related = ["channel", "channel__parent"]
     search_fields = ["title"]
     date_hierarchy = "published_at"
     autocomplete_fields = []
     filter_horizontal = ["counties", "programmes"]
-    readonly_fields = ["views", "created_at", "updated_at", "created_by", "updated_by", "published_by"]
+    readonly_fields = [
+        "status_label", "published_at", "content_updated_at", "review_comment", "published_by",
+        "views", "created_at", "updated_at", "created_by", "updated_by", "event_log",
+    ]
     inlines = [AttachmentInline]
     fieldsets = [
-        (None, {"fields": ["title", "channel", "summary", "body"]}),
+        (None, {"fields": ["title", "channel", "summary", "body", "lock_version"]}),
         (_("封面"), {"fields": ["cover", "cover_alt"]}),
         (_("署名与来源"), {"fields": ["author", "source", "responsible_editor"]}),
-        (_("发布"), {"fields": ["status", "published_at", "is_headline", "is_pinned"]}),
+        (_("发布"), {"fields": ["status_label", "review_comment", "published_at", "content_updated_at", "is_headline", "is_pinned"]}),
         (_("分类标签"), {"fields": ["counties", "programmes"]}),
-        (_("记录"), {"classes": ["collapse"], "fields": ["views", "is_sample", "created_at", "updated_at", "created_by", "updated_by", "published_by"]}),
+        (_("审核记录"), {"fields": ["event_log"]}),
+        (_("记录"), {"classes": ["collapse"], "fields": ["views", "is_sample", "created_at", "updated_at", "created_by", "published_by", "updated_by"]}),
     ]
+    actions = [
+        _bulk(Action.SUBMIT, _("提交审核")),
+        _bulk(Action.PUBLISH, _("发布")),
+        _bulk(Action.WITHDRAW, _("撤回")),
+        _bulk(Action.REPUBLISH, _("重新发布")),
+    ]
+    history_list_display = ["compare"]
+
+    class Media:
+        css = {"all": ["css/editorial-admin.css"]}
+        js = ["js/editor-zh.js"]
+
+    def view_on_site(self, obj):
+        # 在站点上查看 would be a 404 for anything the public cannot see yet; 预览 covers that.
+        return obj.get_absolute_url() if obj.is_published else None
+
+    # --- permissions --------------------------------------------------------------------
+
+    def has_publish_permission(self, request):
+        return services.can_publish(request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            delete_selected, name, description = actions["delete_selected"]
+
+            def guarded_delete(modeladmin, request, queryset):
+                if queryset.filter(status=Article.Status.PUBLISHED).exists():
+                    modeladmin.message_user(
+                        request, _("选中的文章中有已发布的,请先撤回再删除。"), messages.ERROR
+                    )
+                    return None
+                return delete_selected(modeladmin, request, queryset)
+
+            actions["delete_selected"] = (guarded_delete, name, description)
+        return actions
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or services.can_edit(article=obj, user=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and services.can_delete(
+            article=obj, user=request.user
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            # A new article is a draft; its workflow fields mean nothing yet.
+            return [fs for fs in self.fieldsets if fs[0] not in {_("审核记录"), _("记录")}]
+        return self.fieldsets
+
+    # --- display ------------------------------------------------------------------------
+
+    def compare(self, record):
+        """A column of the 历史 list: the version against the current text."""
+        url = reverse("admin:news_article_compare", args=[record.id, record.history_id])
+        return format_html('<a href="{}">与当前版本比较</a>', url)
 
     @admin.display(description=_("状态"), ordering="status")
     def status_label(self, obj):
-        return obj.get_status_display_full()
+        return obj.get_status_display_full() if obj.pk else Article.Status.DRAFT.label
+
+    @admin.display(description=_("审核记录"))
+    def event_log(self, obj):
+        if not obj.pk:
+            return "-"
+        rows = [
+            format_html(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+                event.actor_name,
+                event.get_action_display(),
+                " → ".join(
+                    str(Article.Status(s).label) for s in [event.from_status, event.to_status] if s
+                ),
+                event.comment,
+            )
+            for event in obj.events.all()[:50]
+        ]
+        if not rows:
+            return _("暂无记录")
+        return format_html(
+            '<table class="event-log"><thead><tr><th scope="col">时间</th><th scope="col">操作人</th>'
+            '<th scope="col">操作</th><th scope="col">状态</th><th scope="col">意见</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            mark_safe("".join(rows)),  # each row was built with format_html
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["transition_buttons"] = [
+                (action, Action(action).label, reverse("admin:news_article_transition", args=[obj.pk, action]))
+                for action in services.allowed_actions(article=obj, user=request.user)
+            ]
+            context["preview_url"] = reverse("news:article-preview", args=[obj.pk])
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # --- saving -------------------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
-        if not change:
+        if change:
+            # Workflow fields are written by services only: whatever instance the form
+            # started from (a version being restored, say), they stay as they are now.
+            current = Article.objects.get(pk=obj.pk)
+            for field in ("status", "published_at", "published_by_id", "review_comment",
+                          "content_updated_at", "views", "created_by_id", "is_sample"):
+                setattr(obj, field, getattr(current, field))
+            obj.version = current.version + 1
+        else:
             obj.created_by = request.user
+            obj.status = Article.Status.DRAFT
         obj.updated_by = request.user
+        if "cover" in form.changed_data and obj.cover and not obj.cover._committed:
+            stored = images.store_image(obj.cover.file, folder="covers")
+            obj.cover = stored.name
+        if getattr(request, "_restoring_version", None):
+            obj._change_reason = _("恢复历史版本")
         super().save_model(request, obj, form, change)
+        content_changed = bool(
+            set(form.changed_data) & {"title", "summary", "body", "channel", "cover", "cover_alt"}
+        )
+        if not change or content_changed or getattr(request, "_restoring_version", None):
+            services.record_edit(article=obj, by=request.user, created=not change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Counties and programmes are saved after the article; index their names too.
         reindex_article(form.instance)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is not None and obj.status == Article.Status.PUBLISHED:
+            self.message_user(request, _("已发布的文章不能直接删除,请先撤回。"), messages.ERROR)
+            return redirect("admin:news_article_change", obj.pk)
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request, obj):
+        services.delete_article(article=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        published = queryset.filter(status=Article.Status.PUBLISHED)
+        if published.exists():
+            raise PermissionDenied(_("选中的文章中有已发布的,请先撤回再删除。"))
+        for article in queryset:
+            services.delete_article(article=article, by=request.user)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        current = get_object_or_404(Article, pk=object_id)
+        if request.method == "POST":
+            if not self.has_change_permission(request, current):
+                raise PermissionDenied
+            request._restoring_version = True
+            with transaction.atomic():
+                return super().history_form_view(request, object_id, version_id, extra_context)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        if obj is not None and obj.pk:
+            current = Article.objects.filter(pk=obj.pk).first()
+            if current is None or not self.has_change_permission(request, current):
+                return True
+        return super().revert_disabled(request, obj)
+
+    # --- extra views --------------------------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("photo-picker/", view(self.photo_picker_view), name="news_article_photo_picker"),
+            path("recycle-bin/", view(self.recycle_bin_view), name="news_article_recycle_bin"),
+            path(
+                "<int:object_id>/history/<int:history_id>/compare/",
+                view(self.compare_view),
+                name="news_article_compare",
+            ),
+            path(
+                "<int:object_id>/transition/<str:action>/",
+                view(self.transition_view),
+                name="news_article_transition",
+            ),
+        ] + super().get_urls()
+
+    def transition_view(self, request, object_id, action):
+        if action not in services.TRANSITIONS:
+            raise Http404
+        article = get_object_or_404(Article.objects.select_related("channel"), pk=object_id)
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        if action in services.NEEDS_PUBLISHER and not services.can_publish(request.user):
+            raise PermissionDenied
+        change_url = reverse("admin:news_article_change", args=[article.pk])
+        form = TransitionForm(request.POST or None, action=action)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            kwargs = {"article": article, "by": request.user, "comment": data.get("comment", "")}
+            if action == Action.SCHEDULE:
+                kwargs["at"] = data["at"]
+            elif action == Action.PUBLISH:
+                kwargs["at"] = data.get("at")
+                kwargs["import_old"] = data.get("import_old", False)
+            try:
+                services.TRANSITIONS[action](**kwargs)
+            except ValidationError as error:
+                self.message_user(request, _message(error), messages.ERROR)
+                return HttpResponseRedirect(change_url)
+            self.message_user(
+                request,
+                _("《%(title)s》已%(action)s,当前状态:%(status)s。")
+                % {"title": article.title, "action": Action(action).label,
+                   "status": article.get_status_display_full()},
+            )
+            return HttpResponseRedirect(change_url)
+        if action not in services.allowed_actions(article=article, user=request.user):
+            self.message_user(
+                request,
+                _("文章当前状态为“%(status)s”,不能执行“%(action)s”。")
+                % {"status": article.get_status_display_full(), "action": Action(action).label},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("%(action)s:%(title)s") % {"action": Action(action).label, "title": article.title},
+            "opts": self.opts,
+            "original": article,
+            "form": form,
+            "action_label": Action(action).label,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/news/article/transition.html", context)
+
+    def photo_picker_view(self, request):
+        """The 浏览… window of the editor's 插入图片 dialog: upload one photo, hand it back."""
+        if not (request.user.has_perm("news.add_article") or request.user.has_perm("news.change_article")):
+            raise PermissionDenied
+        form = PhotoUploadForm(request.POST or None, request.FILES or None)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("上传照片"),
+            "opts": self.opts,
+            "form": form,
+            "is_popup": True,
+            "func_num": request.GET.get("CKEditorFuncNum", ""),
+        }
+        if request.method == "POST" and form.is_valid():
+            try:
+                stored = images.store_image(form.cleaned_data["image"], folder="photos")
+            except ValidationError as error:
+                form.add_error("image", error)
+            else:
+                context.update(stored=stored, alt=form.cleaned_data["alt"], caption=form.cleaned_data["caption"])
+                return TemplateResponse(request, "admin/news/article/photo_picked.html", context)
+        status = 400 if request.method == "POST" else 200
+        return TemplateResponse(request, "admin/news/article/photo_picker.html", context, status=status)
+
+    def compare_view(self, request, object_id, history_id):
+        """A readable diff between a version and the current text (or another version)."""
+        article = get_object_or_404(Article, pk=object_id)
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        old = get_object_or_404(article.history.select_related("channel"), history_id=history_id)
+        against = request.GET.get("against", "")
+        if against.isdigit():
+            new = get_object_or_404(article.history.select_related("channel"), history_id=int(against))
+            new_label = timezone.localtime(new.history_date).strftime("%Y-%m-%d %H:%M:%S")
+        else:
+            new, new_label = article, _("当前版本")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("版本比较:%(title)s") % {"title": article.title},
+            "opts": self.opts,
+            "original": article,
+            "old_label": timezone.localtime(old.history_date).strftime("%Y-%m-%d %H:%M:%S"),
+            "old_user": old.history_user,
+            "new_label": new_label,
+            "fields": services.version_diff(old, new),
+            "restore_url": reverse("admin:news_article_simple_history", args=[article.pk, old.history_id]),
+        }
+        return TemplateResponse(request, "admin/news/article/compare.html", context)
+
+    def recycle_bin_view(self, request):
+        if not request.user.has_perm("news.delete_article"):
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                history_id = int(request.POST.get("history_id", ""))
+            except ValueError:
+                self.message_user(request, _("请选择要恢复的文章。"), messages.ERROR)
+                return redirect("admin:news_article_recycle_bin")
+            try:
+                article = services.recover_article(history_id=history_id, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, _message(error), messages.ERROR)
+                return redirect("admin:news_article_recycle_bin")
+            self.message_user(
+                request, _("《%(title)s》已恢复,状态为%(status)s。") % {
+                    "title": article.title, "status": article.get_status_display_full()}
+            )
+            return redirect("admin:news_article_change", article.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("回收站:已删除的文章"),
+            "opts": self.opts,
+            "records": services.deleted_articles()[:200],
+        }
+        return TemplateResponse(request, "admin/news/article/recycle_bin.html", context)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        extra_context["show_recycle_bin"] = request.user.has_perm("news.delete_article")
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(ArticleEvent)
+class ArticleEventAdmin(admin.ModelAdmin):
+    """The audit trail, read-only for everyone."""
+
+    list_display = ["created_at", "article", "action", "from_status", "to_status", "actor_name", "comment"]
+    list_filter = ["action"]
+    list_select_related = ["article"]
+    search_fields = ["article__title", "actor_name", "comment"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 # Publications library (issue 7): its admin lives in news/publication_admin.py.

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
+from simple_history.models import HistoricalRecords
 
 from yanan_portal.richtext import RICH_TEXT_CONFIG, sanitize_html
 from yanan_portal.uploads import validate_attachment, validate_image
@@ -163,6 +164,20 @@ class Article(models.Model):
     # The search document (news/search_index.py), derived from the fields above on save.
     search_text = models.TextField(_("检索文本"), blank=True, editable=False)
     search_vector = SearchDocumentField(_("检索索引"))
+    # --- Editorial workflow (issue 3) ------------------------------------------------
+    # Optimistic lock: every admin save bumps it; a save based on an older number is
+    # refused so that two staff never silently overwrite each other.
+    version = models.PositiveIntegerField(_("版本号"), default=1, editable=False)
+    review_comment = models.TextField(
+        _("审核意见"), blank=True, editable=False, help_text=_("最近一次退回修改时审核人的意见。")
+    )
+    # Every save keeps a version (title, summary, body, channel, metadata) for 历史版本.
+    history = HistoricalRecords(
+        verbose_name=_("文章历史版本"),
+        excluded_fields=["views", "version", "updated_at", "search_text", "search_vector"],
+        m2m_fields=[],
+    )
+    # --- end editorial workflow ----------------------------------------------------------
 
     objects = ArticleQuerySet.as_manager()
 
@@ -170,6 +185,9 @@ class Article(models.Model):
         verbose_name = _("文章")
         verbose_name_plural = _("文章")
         ordering = ["-published_at", "-id"]
+        permissions = [
+            ("publish_article", _("可以发布、定时发布、退回、撤回和重新发布文章")),
+        ]
         indexes = [
             models.Index(fields=["status", "-published_at", "-id"], name="article_public_idx"),
             models.Index(
@@ -266,6 +284,8 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField(_("大小(字节)"), default=0, editable=False)
     kind = models.CharField(_("类型"), max_length=10, blank=True, editable=False)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    # Kept so that an article recovered from the recycle bin gets its attachments back.
+    history = HistoricalRecords(verbose_name=_("附件历史版本"))
 
     class Meta:
         verbose_name = _("附件")
@@ -275,6 +295,9 @@ class Attachment(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("news:attachment", kwargs={"pk": self.pk})
+
     def save(self, *args, **kwargs):
         if self.file:
             if not self.name:
@@ -282,6 +305,63 @@ class Attachment(models.Model):
             self.size = self.file.size
             self.kind = self.file.name.rsplit(".", 1)[-1].upper() if "." in self.file.name else ""
         super().save(*args, **kwargs)
+
+
+# --- Editorial workflow (issue 3) ----------------------------------------------------------
+
+
+class ArticleEvent(models.Model):
+    """One line of an article's 审核记录: who moved it from which state to which, and why."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("创建")
+        SUBMIT = "submit", _("提交审核")
+        PUBLISH = "publish", _("发布")
+        SCHEDULE = "schedule", _("定时发布")
+        SEND_BACK = "send_back", _("退回修改")
+        WITHDRAW = "withdraw", _("撤回")
+        REPUBLISH = "republish", _("重新发布")
+        EDIT_PUBLISHED = "edit_published", _("修改已发布文章")
+        RESTORE_VERSION = "restore_version", _("恢复历史版本")
+        DELETE = "delete", _("删除")
+        RECOVER = "recover", _("从回收站恢复")
+
+    # No database constraint: the record outlives a deleted article, so that the trail
+    # is still there when an administrator recovers it from the recycle bin.
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("文章"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="events",
+    )
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(_("原状态"), max_length=10, choices=Article.Status.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=10, choices=Article.Status.choices, blank=True)
+    comment = models.TextField(_("意见"), blank=True)
+    publish_time = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    # The name as it was, should the account later be removed.
+    actor_name = models.CharField(_("操作人姓名"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("审核记录")
+        verbose_name_plural = _("审核记录")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["article", "-created_at"], name="articleevent_article_idx")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} · {self.actor_name}"
+
+
+# --- end editorial workflow ----------------------------------------------------------------
 
 
 # --- Publications library (issue 7): models in news/publications.py ------------------

@@ -2,8 +2,9 @@ import re
 
 from django.conf import settings
 from django.db.models import Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
@@ -11,7 +12,7 @@ from django.views.generic import DetailView, ListView
 from yanan_portal.pagination import ElidedPageRangeMixin
 
 from . import search, selectors
-from .models import Article, Channel
+from .models import Article, Attachment, Channel
 
 # Crawlers and link-preview fetchers do not count as readers (see README, 浏览量).
 _CRAWLER_UA = re.compile(
@@ -214,3 +215,76 @@ class SearchView(ElidedPageRangeMixin, ListView):
             crumbs=[{"name": "搜索", "url": None}],
         )
         return context
+# --- Editorial workflow (issue 3): staff preview and attachment downloads -----------------
+
+
+def _may_preview(user) -> bool:
+    return user.is_active and user.is_staff and user.has_perm("news.view_article")
+
+
+class ArticlePreviewView(ArticleDetailView):
+    """预览: the exact public page of an article's saved text, whatever its state.
+
+    Anyone but staff who may view articles gets the same 404 as for an unknown article,
+    so the preview address reveals nothing."""
+
+    def get_queryset(self):
+        return Article.objects.select_related("channel", "channel__parent")
+
+    def get(self, request, *args, **kwargs):
+        if not _may_preview(request.user):
+            raise Http404
+        self.object = self.get_object()
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Cache-Control"] = "no-cache, no-store, must-revalidate, private"
+        return response
+
+    def get_context_data(self, **kwargs):
+        if self.object.published_at is None:
+            # 上一篇/下一篇 compare publish times; a draft has none yet.
+            self.object.published_at = timezone.now()
+            context = super().get_context_data(**kwargs)
+            self.object.published_at = None
+        else:
+            context = super().get_context_data(**kwargs)
+        context["preview"] = True
+        return context
+
+
+ATTACHMENT_CONTENT_TYPES = {
+    "PDF": "application/pdf",
+    "DOC": "application/msword",
+    "DOCX": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "XLS": "application/vnd.ms-excel",
+    "XLSX": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "PPT": "application/vnd.ms-powerpoint",
+    "PPTX": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "ZIP": "application/zip",
+}
+
+
+def attachment_download(request, pk):
+    """An attachment as a download with its real type and original name; only for
+    published articles (and for staff previewing an unpublished one)."""
+    attachments = Attachment.objects.select_related("article")
+    if not _may_preview(request.user):
+        attachments = attachments.filter(article__in=Article.objects.published())
+    attachment = get_object_or_404(attachments, pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404
+    kind = attachment.kind.upper()
+    filename = attachment.name
+    if kind and not filename.upper().endswith("." + kind):
+        filename = f"{filename}.{kind.lower()}"
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=filename,
+        content_type=ATTACHMENT_CONTENT_TYPES.get(kind, "application/octet-stream"),
+    )
+
+
+# --- end editorial workflow ------------------------------------------------------------------

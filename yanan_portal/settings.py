@@ -102,6 +102,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# --- Editorial workflow (issue 3): versions of every article save, with the staff member
+# who made them (django-simple-history).
+INSTALLED_APPS += ["simple_history"]
+MIDDLEWARE += ["simple_history.middleware.HistoryRequestMiddleware"]
+# --- end editorial workflow
+
 ROOT_URLCONF = "yanan_portal.urls"
 
 TEMPLATES = [
@@ -338,7 +344,7 @@ PAGE_CACHE_ARTICLE_SECONDS = env.int("PAGE_CACHE_ARTICLE_SECONDS", default=45)
 # (0: one UPDATE per view). Shown with a lag ≤ PAGE_CACHE_ARTICLE_SECONDS + this ≤ 1 min.
 VIEW_COUNT_FLUSH_SECONDS = env.int("VIEW_COUNT_FLUSH_SECONDS", default=10)
 # Paths never cached (besides the admin): per-reader or side-effect URLs.
-PAGE_CACHE_EXCLUDE = ("/preferences/", "/healthz", "/media/", "/static/", "/preview/", "/accounts/")
+PAGE_CACHE_EXCLUDE = ("/preferences/", "/healthz", "/media/", "/static/", "/news/preview/", "/news/attachments/", "/accounts/")
 # A change to a model of these apps invalidates every cached page.
 PAGE_CACHE_APPS = {"news", "members", "projects"}
 # With the local-memory cache, the gunicorn workers of one host share the cache

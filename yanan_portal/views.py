@@ -53,7 +53,7 @@ def robots_txt(request):
         "User-agent: *",
         # Not the admin: robots.txt is public and would reveal a secret ADMIN_URL. The admin
         # is linked from nowhere and sends X-Robots-Tag: noindex (yanan_portal.middleware).
-        "Disallow: /preview/",
+        "Disallow: /news/preview/",
         "Disallow: /search/",
         "Disallow: /preferences/",
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",

@@ -198,6 +198,6 @@ def test_sitemap_query_counts(client, django_assert_num_queries, rows):
 def test_robots_points_to_the_sitemap_and_keeps_crawlers_out(client):
     text = client.get("/robots.txt").content.decode()
     assert f"Sitemap: {SITE}/sitemap.xml" in text
-    for path in ["/preview/", "/search/"]:
+    for path in ["/news/preview/", "/search/"]:
         assert f"Disallow: {path}" in text
     assert "admin" not in text  # naming it would give away a secret ADMIN_URL

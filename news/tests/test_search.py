@@ -467,7 +467,6 @@ def test_admin_save_indexes_the_counties_set_in_the_form(admin_client):
             "summary": "",
             "body": "<p>活动</p>",
             "source": "延安市老促会",
-            "status": "draft",
             "counties": [county.pk],
             "attachments-TOTAL_FORMS": "0",
             "attachments-INITIAL_FORMS": "0",

@@ -279,7 +279,7 @@ def test_404_page_is_chinese_with_the_header_and_a_way_home(reader, channels):
 def test_robots_txt_points_to_the_sitemap(reader):
     text = reader.get("/robots.txt").text
     assert "Sitemap: " in text and "/sitemap.xml" in text
-    assert "Disallow: /preview/" in text
+    assert "Disallow: /news/preview/" in text
     assert "admin" not in text  # a secret ADMIN_URL stays secret
 
 

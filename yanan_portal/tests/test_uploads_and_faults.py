@@ -38,7 +38,6 @@ def article_form(channel, **extra):
         "summary": "",
         "body": "<p>正文</p>",
         "source": "延安市老促会",
-        "status": "draft",
         "attachments-TOTAL_FORMS": "1",
         "attachments-INITIAL_FORMS": "0",
         "attachments-MIN_NUM_FORMS": "0",
@@ -161,7 +160,11 @@ def test_a_successful_upload_keeps_its_files(editor_client, settings):
     assert response.status_code == 302
     article = Article.objects.get()
     assert article.attachments.count() == 1
-    assert len(media_files(settings)) == 2
+    stored = {str(path.relative_to(settings.MEDIA_ROOT)) for path in media_files(settings)}
+    # The attachment, and the cover as re-encoded by the image pipeline (with its renditions).
+    assert article.attachments.get().file.name in stored
+    assert article.cover.name in stored
+    assert all(name.startswith(("attachments/", "covers/")) for name in stored)
 
 
 # --- Uploaded media are served inert --------------------------------------------------

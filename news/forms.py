@@ -1,0 +1,158 @@
+"""Forms of the editorial admin: the article form with its edit lock, transitions, photos."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from yanan_portal.richtext import RICH_TEXT_CONFIG
+
+from .models import Article, ArticleEvent
+
+CONFLICT_MESSAGE = _(
+    "此文章已被他人修改(可能是另一位同事刚刚保存)。为避免覆盖对方的修改,本次保存未执行。"
+    "您填写的内容仍保留在下方:请先复制您的修改,再重新打开文章,合并后保存。"
+)
+# Fields that only the workflow services write; a form that carries them was crafted.
+WORKFLOW_FIELDS = ("status", "published_at", "published_by", "review_comment", "version")
+
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_SRC = re.compile(r'\ssrc\s*=\s*["\']?([^"\'\s>]*)', re.IGNORECASE)
+_ALT = re.compile(r'\salt\s*=\s*"([^"]*)"', re.IGNORECASE)
+
+
+def body_editor_config() -> dict:
+    # The editor's 插入图片 dialog gets a 浏览… button that opens our photo upload page.
+    extensions = dict(RICH_TEXT_CONFIG["extensions"])
+    extensions["Figure"] = {"pickerUrl": reverse_lazy("admin:news_article_photo_picker")}
+    return {"extensions": extensions}
+
+
+def check_body_images(html: str, *, media_url: str) -> None:
+    """Refuse what the sanitiser would silently drop, so that the editor knows."""
+    errors = []
+    for tag in _IMG.findall(html or ""):
+        src = (_SRC.search(tag) or [None, ""])[1]
+        if src.startswith("data:"):
+            errors.append(_(
+                "正文中有直接粘贴进来的图片(常见于从 Word/WPS 复制),网站不能保存这种图片。"
+                "请删除它,再用编辑器的“插入图片 → 浏览…”上传照片。"
+            ))
+        elif not src.startswith(media_url):
+            errors.append(_(
+                "正文中有来自其他网站的图片(%(src)s),网站不引用外部图片。"
+                "请先下载,再用“插入图片 → 浏览…”上传。"
+            ) % {"src": src[:80]})
+        else:
+            alt = _ALT.search(tag)
+            if not alt or not alt.group(1).strip():
+                errors.append(_("每张图片都要填写“替代文字”(为看不见图片的读者描述图片内容)。"))
+    if errors:
+        raise ValidationError(list(dict.fromkeys(str(e) for e in errors)))
+
+
+class ArticleAdminForm(forms.ModelForm):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "body" in self.fields:
+            self.fields["body"].widget.config = body_editor_config()
+        if self.instance.pk:
+            # From the database, not the instance: a version restore starts from an old
+            # instance but must be checked against the article as it is now.
+            current = (
+                Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            )
+            self.fields["lock_version"].initial = current
+
+    def clean_body(self):
+        from django.conf import settings
+
+        body = self.cleaned_data.get("body", "")
+        check_body_images(body, media_url=settings.MEDIA_URL)
+        return body
+
+    def clean(self):
+        cleaned = super().clean()
+        crafted = [name for name in WORKFLOW_FIELDS if name in self.data]
+        if crafted:
+            raise ValidationError(
+                _("文章状态和发布时间只能通过“提交审核”“发布”等按钮改变,本次保存未执行。"),
+                code="workflow_field",
+            )
+        if self.instance.pk:
+            # Locks the row until the admin's transaction ends, so check and save are one step.
+            current = (
+                Article.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if cleaned.get("lock_version") != current:
+                raise ValidationError(CONFLICT_MESSAGE, code="conflict")
+        return cleaned
+
+
+class TransitionForm(forms.Form):
+    """The confirmation page of a transition: a comment, and a time where one is needed."""
+
+    comment = forms.CharField(
+        label=_("意见"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("会写入审核记录。退回修改时必填。"),
+    )
+    at = forms.DateTimeField(
+        label=_("发布时间"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    import_old = forms.BooleanField(
+        label=_("导入旧文章(使用过去的原发布时间)"),
+        required=False,
+        help_text=_("仅用于把旧网站的文章搬过来:勾选后“发布时间”可以早于现在,此操作会记入审核记录。"),
+    )
+
+    def __init__(self, *args, action: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+        if action == ArticleEvent.Action.SCHEDULE:
+            self.fields["at"].required = True
+            self.fields["at"].help_text = _("文章将在这个时间自动出现在网站上。")
+            del self.fields["import_old"]
+        elif action == ArticleEvent.Action.PUBLISH:
+            self.fields["at"].help_text = _("留空即立即发布。只有导入旧文章时才填写过去的时间。")
+        else:
+            del self.fields["at"]
+            del self.fields["import_old"]
+        if action == ArticleEvent.Action.SEND_BACK:
+            self.fields["comment"].required = True
+
+    def clean_at(self):
+        at = self.cleaned_data.get("at")
+        if at is not None and timezone.is_naive(at):
+            at = timezone.make_aware(at)
+        return at
+
+
+class PhotoUploadForm(forms.Form):
+    image = forms.FileField(
+        label=_("照片"),
+        help_text=_("JPEG、PNG、WebP 或 GIF,不超过 20 MB。位置等隐私信息会被自动去除。"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+    )
+    alt = forms.CharField(
+        label=_("替代文字"),
+        max_length=200,
+        help_text=_("必填:为看不见图片的读者描述图片内容,例如“老促会工作人员在安塞区走访农户”。"),
+    )
+    caption = forms.CharField(label=_("图片说明(图注)"), max_length=200, required=False)

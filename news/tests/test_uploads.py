@@ -1,0 +1,252 @@
+"""Uploads are judged by content: photos (editor, cover) and attachments."""
+
+import io
+import struct
+import zipfile
+import zlib
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from news.models import Article, Attachment
+from news.tests.factories import ArticleFactory, AttachmentFactory
+from news.tests.roles import EDITOR, make_staff
+from news.tests.test_admin_workflow import form_data
+from yanan_portal import images
+
+pytestmark = pytest.mark.django_db
+
+
+def jpeg_bytes(size=(1600, 1200), exif=None, color=(200, 30, 30)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, "JPEG", exif=exif or b"")
+    return buffer.getvalue()
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+
+
+def zip_without_word_folder() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("readme.txt", "not a document")
+    return buffer.getvalue()
+
+
+BAD_FILES = {
+    "exe renamed .jpg": ("photo.jpg", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200),
+    "truncated JPEG": ("photo.jpg", jpeg_bytes()[:400]),
+    "PNG declaring 50,000 x 50,000": ("huge.png", png_declaring(50_000, 50_000)),
+    "SVG with script": ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+    "HTML renamed .pdf": ("notice.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>"),
+    "ZIP renamed .docx": ("report.docx", zip_without_word_folder()),
+    "empty file": ("empty.jpg", b""),
+}
+
+
+def stored_files(settings) -> list:
+    root = settings.MEDIA_ROOT
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(make_staff("editor", EDITOR))
+    return client
+
+
+def has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_bad_photo_uploads_are_refused_in_chinese_and_nothing_stored(editor_client, settings, case):
+    name, data = BAD_FILES[case]
+    response = editor_client.post(
+        reverse("admin:news_article_photo_picker"),
+        {"image": SimpleUploadedFile(name, data), "alt": "说明", "caption": ""},
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors["image"]
+    assert errors and all(has_chinese(e) for e in errors), errors
+    assert stored_files(settings) == []
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_bad_attachments_are_refused_in_chinese_and_nothing_stored(editor_client, settings, case):
+    name, data = BAD_FILES[case]
+    payload = form_data(
+        title="带附件的文章",
+        **{
+            "attachments-TOTAL_FORMS": "1",
+            "attachments-0-file": SimpleUploadedFile(name, data),
+            "attachments-0-name": "",
+            "attachments-0-order": "0",
+        },
+    )
+    response = editor_client.post(reverse("admin:news_article_add"), payload)
+    assert response.status_code == 200
+    errors = [e for form in response.context["inline_admin_formsets"][0].formset.forms for e in form.errors.get("file", [])]
+    assert errors and all(has_chinese(e) for e in errors), errors
+    assert not Article.objects.exists() and not Attachment.objects.exists()
+    assert stored_files(settings) == []
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_bad_covers_are_refused(editor_client, settings, case):
+    name, data = BAD_FILES[case]
+    response = editor_client.post(
+        reverse("admin:news_article_add"), form_data(title="封面", cover=SimpleUploadedFile(name, data))
+    )
+    assert response.status_code == 200
+    assert all(has_chinese(e) for e in response.context["adminform"].form.errors["cover"])
+    assert not Article.objects.exists() and stored_files(settings) == []
+
+
+def test_photo_is_turned_upright_stripped_and_rendered(settings):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise when shown
+    exif[0x010F] = "CameraMaker"
+    exif[0x8825] = {1: "N", 2: (36.0, 35.0, 0.0)}  # GPS position of the photographer
+    upload = SimpleUploadedFile("IMG_0001.jpg", jpeg_bytes((1600, 1200), exif=exif.tobytes()))
+    stored = images.store_image(upload, folder="photos")
+    assert (stored.width, stored.height) == (1200, 1600)
+    assert "IMG_0001" not in stored.name and stored.name.endswith("_1200x1600.jpg")
+    master = settings.MEDIA_ROOT / stored.name
+    with Image.open(master) as image:
+        assert image.size == (1200, 1600)
+        assert not image.getexif() and "exif" not in image.info
+    stem = stored.name[: -len(".jpg")]
+    for suffix in ["-480.jpg", "-480.webp", "-960.jpg", "-960.webp", ".webp"]:
+        assert (settings.MEDIA_ROOT / f"{stem}{suffix}").exists(), suffix
+    assert not (settings.MEDIA_ROOT / f"{stem}-1440.jpg").exists()  # wider than the master
+
+    html = images.responsive_body(f'<figure><img src="{stored.url}" alt="走访农户"><figcaption>图注</figcaption></figure>')
+    assert '<source type="image/webp" srcset="/media/' in html
+    assert f"{stem}-480.webp 480w" in html and f"{stem}.webp 1200w" in html
+    assert 'width="1200" height="1600"' in html and 'loading="lazy"' in html and 'alt="走访农户"' in html
+
+
+def test_transparent_png_stays_png():
+    buffer = io.BytesIO()
+    Image.new("RGBA", (600, 300), (0, 0, 0, 0)).save(buffer, "PNG")
+    stored = images.store_image(SimpleUploadedFile("logo.png", buffer.getvalue()), folder="photos")
+    assert stored.name.endswith("_600x300.png")
+
+
+def test_photo_picker_hands_the_photo_back_to_the_editor(editor_client, settings):
+    response = editor_client.post(
+        reverse("admin:news_article_photo_picker") + "?CKEditorFuncNum=3",
+        {"image": SimpleUploadedFile("a.jpg", jpeg_bytes()), "alt": "会议现场", "caption": "2026年会议"},
+    )
+    assert response.status_code == 200
+    assert 'data-func-num="3"' in response.text and 'data-alt="会议现场"' in response.text
+    assert "js/photo-picker.js" in response.text
+    assert any(p.suffix == ".webp" for p in stored_files(settings))
+
+
+def test_photo_picker_requires_alt_text(editor_client, settings):
+    response = editor_client.post(
+        reverse("admin:news_article_photo_picker"), {"image": SimpleUploadedFile("a.jpg", jpeg_bytes()), "alt": ""}
+    )
+    assert response.status_code == 400 and "alt" in response.context["form"].errors
+    assert stored_files(settings) == []
+
+
+def test_photo_picker_needs_a_staff_member_who_writes(client):
+    url = reverse("admin:news_article_photo_picker")
+    assert client.get(url).status_code == 302  # to the login page
+    client.force_login(make_staff("viewer", None))
+    assert client.get(url).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ('<p><img src="data:image/png;base64,iVBORw0KGgo=" alt="x"></p>', "Word/WPS"),
+        ('<p><img src="https://example.com/a.jpg" alt="x"></p>', "其他网站"),
+        ('<figure><img src="/media/photos/2026/11/ab_10x10.jpg"></figure>', "替代文字"),
+    ],
+)
+def test_pasted_images_are_refused_with_a_message(editor_client, body, message):
+    response = editor_client.post(reverse("admin:news_article_add"), form_data(title="粘贴", body=body))
+    assert response.status_code == 200
+    assert message in " ".join(response.context["adminform"].form.errors["body"])
+    assert not Article.objects.exists()
+
+
+def test_word_paste_is_cleaned(editor_client):
+    body = (
+        '<p class="MsoNormal" style="font-size:14pt;color:red"><span style="font-family:宋体">老区</span></p>'
+        "<p>&nbsp;</p><p><font face='黑体' size='5'>建设</font></p>"
+    )
+    editor_client.post(reverse("admin:news_article_add"), form_data(title="粘贴", body=body))
+    article = Article.objects.get(title="粘贴")
+    assert "style" not in article.body and "font" not in article.body and "Mso" not in article.body
+    assert "&nbsp;" not in article.body and "老区" in article.body and "建设" in article.body
+
+
+def test_public_page_serves_renditions_cover_and_attachment(reader, settings, django_assert_max_num_queries):
+    stored = images.store_image(SimpleUploadedFile("a.jpg", jpeg_bytes()), folder="photos")
+    cover = images.store_image(SimpleUploadedFile("c.jpg", jpeg_bytes((1000, 600))), folder="covers")
+    article = ArticleFactory(
+        body=f'<figure><img src="{stored.url}" alt="走访"><figcaption>图注</figcaption></figure>',
+        cover=cover.name,
+        cover_alt="封面说明",
+    )
+    attachment = AttachmentFactory(article=article, name="通知.pdf")
+    response = reader.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert 'srcset="' in response.text and 'loading="lazy"' in response.text
+    assert 'alt="封面说明"' in response.text and 'width="1000" height="600"' in response.text
+    assert attachment.get_absolute_url() in response.text
+
+    download = reader.get(attachment.get_absolute_url())
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_attachment_of_unpublished_article_is_not_served(reader):
+    attachment = AttachmentFactory(article=ArticleFactory(status=Article.Status.DRAFT, published_at=None))
+    assert reader.get(attachment.get_absolute_url()).status_code == 404
+    assert reader.get("/news/attachments/99999999999/").status_code == 404
+
+
+def test_cover_upload_goes_through_the_pipeline(editor_client, settings):
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (36.0, 35.0, 0.0)}
+    cover = SimpleUploadedFile("DSC_1234.jpg", jpeg_bytes((2400, 1600), exif=exif.tobytes()))
+    response = editor_client.post(
+        reverse("admin:news_article_add"), form_data(title="有封面", cover=cover, cover_alt="延安宝塔山")
+    )
+    assert response.status_code == 302
+    article = Article.objects.get(title="有封面")
+    assert article.cover.name.startswith("covers/") and article.cover.name.endswith("_2000x1333.jpg")
+    assert "DSC_1234" not in article.cover.name
+    with Image.open(article.cover.path) as image:
+        assert image.size == (2000, 1333) and not image.getexif()
+    assert (settings.MEDIA_ROOT / article.cover.name.replace(".jpg", "-960.webp")).exists()
+
+
+def test_good_attachment_keeps_its_name_for_display(editor_client):
+    payload = form_data(
+        title="带附件",
+        **{
+            "attachments-TOTAL_FORMS": "1",
+            "attachments-0-file": SimpleUploadedFile("2026年工作要点.pdf", b"%PDF-1.7\n..."),
+            "attachments-0-name": "",
+            "attachments-0-order": "0",
+        },
+    )
+    assert editor_client.post(reverse("admin:news_article_add"), payload).status_code == 302
+    attachment = Attachment.objects.get()
+    assert attachment.name == "2026年工作要点.pdf" and attachment.kind == "PDF"

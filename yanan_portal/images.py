@@ -1,0 +1,160 @@
+"""The image pipeline: every photo an editor uploads (body photos, article covers) passes here.
+
+An upload is checked by content (``uploads.validate_image``), turned upright by its EXIF
+orientation, stripped of every metadata (GPS position, camera serial…) by re-encoding only
+the pixels, stored under a generated name, and accompanied by renditions of several widths
+in its own format and in WebP. The stored name carries the master's size, e.g.
+``photos/2026/11/3f2a…_1600x1067.jpg``, so that pages can write ``srcset``, ``width`` and
+``height`` without a database query.
+"""
+
+import io
+import re
+from html import unescape
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from PIL import Image, ImageOps
+
+from .uploads import validate_image
+
+# The master is never wider than this; renditions come in these widths (those narrower
+# than the master). 480 fills a phone, 960 a phone at 2x, 1440 a desktop at 2x.
+MASTER_MAX_WIDTH = 2000
+RENDITION_WIDTHS = (480, 960, 1440)
+JPEG_QUALITY = 82
+WEBP_QUALITY = 78
+# The article column is 48rem wide at most; on a phone the photo fills the screen.
+DEFAULT_SIZES = "(max-width: 48rem) 100vw, 48rem"
+
+_NAME = re.compile(r"^(?P<stem>.+_(?P<w>\d+)x(?P<h>\d+))\.(?P<ext>jpg|png)$")
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    name: str
+    width: int
+    height: int
+
+    @property
+    def url(self) -> str:
+        return default_storage.url(self.name)
+
+
+def _encode(image: Image.Image, fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    if fmt == "JPEG":
+        image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    elif fmt == "PNG":
+        image.save(buffer, "PNG", optimize=True)
+    else:
+        image.save(buffer, "WEBP", quality=WEBP_QUALITY, method=4)
+    return buffer.getvalue()
+
+
+def _resize(image: Image.Image, width: int) -> Image.Image:
+    height = max(1, round(image.height * width / image.width))
+    return image.resize((width, height), Image.Resampling.LANCZOS)
+
+
+def store_image(upload, *, folder: str) -> StoredImage:
+    """Check, clean and store ``upload`` with its renditions. Raises ValidationError
+    (with a Chinese message) before anything is written when the upload is not a photo."""
+    validate_image(upload)
+    upload.seek(0)
+    with Image.open(upload) as original:
+        original.seek(0)  # the first frame of an animated GIF
+        image = ImageOps.exif_transpose(original)
+        has_alpha = image.mode in {"RGBA", "LA", "PA"} or (
+            image.mode == "P" and "transparency" in image.info
+        )
+        image = image.convert("RGBA" if has_alpha else "RGB")
+    # A fresh image holds pixels only: no EXIF, GPS, XMP, ICC or comments survive.
+    image = Image.frombytes(image.mode, image.size, image.tobytes())
+    if image.width > MASTER_MAX_WIDTH:
+        image = _resize(image, MASTER_MAX_WIDTH)
+    fmt, ext = ("PNG", "png") if has_alpha else ("JPEG", "jpg")
+    today = timezone.localdate()
+    stem = f"{folder}/{today:%Y/%m}/{secrets.token_hex(8)}_{image.width}x{image.height}"
+
+    files = {f"{stem}.{ext}": _encode(image, fmt), f"{stem}.webp": _encode(image, "WEBP")}
+    for width in rendition_widths(image.width):
+        smaller = _resize(image, width)
+        files[f"{stem}-{width}.{ext}"] = _encode(smaller, fmt)
+        files[f"{stem}-{width}.webp"] = _encode(smaller, "WEBP")
+    for name, data in files.items():
+        saved = default_storage.save(name, ContentFile(data))
+        # The page derives rendition names from the master's; a renamed file would break them.
+        assert saved == name, f"storage renamed {name} to {saved}"
+    upload.seek(0)
+    return StoredImage(name=f"{stem}.{ext}", width=image.width, height=image.height)
+
+
+def rendition_widths(width: int) -> list[int]:
+    return [w for w in RENDITION_WIDTHS if w < width]
+
+
+def parse_name(name: str) -> tuple[str, int, int, str] | None:
+    """(stem, width, height, extension) of a pipeline-stored name, or None."""
+    match = _NAME.match(name)
+    if not match:
+        return None
+    return match["stem"], int(match["w"]), int(match["h"]), match["ext"]
+
+
+def picture(name: str, *, alt: str, sizes: str = DEFAULT_SIZES, extra: str = "") -> SafeString:
+    """A ``<picture>`` with WebP and a JPEG/PNG fallback in several widths, lazy loaded."""
+    parsed = parse_name(name)
+    if parsed is None:
+        return format_html('<img src="{}" alt="{}" loading="lazy" decoding="async">',
+                           default_storage.url(name), alt)
+    stem, width, height, ext = parsed
+    url = default_storage.url
+
+    def srcset(extension: str) -> str:
+        items = [f"{url(f'{stem}-{w}.{extension}')} {w}w" for w in rendition_widths(width)]
+        items.append(f"{url(f'{stem}.{extension}')} {width}w")
+        return ", ".join(items)
+
+    return format_html(
+        '<picture><source type="image/webp" srcset="{}" sizes="{}">'
+        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" '
+        'loading="lazy" decoding="async"{}></picture>',
+        srcset("webp"),
+        sizes,
+        url(f"{stem}.{ext}"),
+        srcset(ext),
+        sizes,
+        width,
+        height,
+        alt,
+        mark_safe(extra),
+    )
+
+
+_IMG = re.compile(r"<img\b([^>]*)>")
+_ATTR = re.compile(r'(\w[\w-]*)="([^"]*)"')
+
+
+def responsive_body(html: str) -> SafeString:
+    """Turn each of our own ``<img>`` in sanitised body HTML into a responsive ``<picture>``."""
+    media_url = settings.MEDIA_URL
+
+    def replace(match: re.Match) -> str:
+        attrs = dict(_ATTR.findall(match[1]))
+        src = attrs.get("src", "")
+        if not src.startswith(media_url):
+            return match[0]
+        name = unescape(src[len(media_url):])
+        if parse_name(name) is None:
+            return match[0]
+        return picture(name, alt=unescape(attrs.get("alt", "")))
+
+    return mark_safe(_IMG.sub(replace, html or ""))
+
