@@ -97,7 +97,7 @@ def crawl(page, base_url: str, *, start: str = "/", max_pages: int = MAX_PAGES, 
             if parts.scheme not in ("http", "https") or parts.netloc != host:
                 continue
             local = parts.path + (f"?{parts.query}" if parts.query else "")
-            if parts.path.startswith(("/media/", "/static/")):
+            if is_file_download(parts.path):
                 _check_file(page, report, path, target)
                 continue
             if parts.path.startswith(SKIP_PREFIXES) or local in seen:
@@ -107,6 +107,13 @@ def crawl(page, base_url: str, *, start: str = "/", max_pages: int = MAX_PAGES, 
     for url, messages in html_errors(report.html).items():
         report.problems.append(f"{url}: Nu HTML checker:\n    " + "\n    ".join(messages))
     return report
+
+
+def is_file_download(path: str) -> bool:
+    """Links that answer with a file, not a page: fetched and checked, not opened."""
+    return path.startswith(("/media/", "/static/", "/news/attachments/")) or (
+        path.startswith("/publications/") and path.endswith(("/read/", "/download/"))
+    )
 
 
 def _check_file(page, report: CrawlReport, source: str, url: str) -> None:

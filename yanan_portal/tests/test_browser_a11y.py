@@ -97,7 +97,7 @@ def test_every_public_page_passes_axe_nu_and_reflow(chromium, live_server, a11y_
     types = report.types()
     assert REQUIRED_TYPES <= set(types), f"page types not reached: {REQUIRED_TYPES - set(types)}; reached {dict(types)}"
     assert article_with_photo_and_attachment.get_absolute_url() in report.pages
-    assert any("/media/attachments/" in url for url in report.checked_files)
+    assert any("/news/attachments/" in url for url in report.checked_files)
     assert not report.problems, f"{len(report.problems)} problems on {len(report.pages)} pages:\n" + "\n".join(report.problems)
 
     # One page of each type again: on a desktop, where the full navigation shows instead of the
