@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test serve install migrate demo browser-tools bench audit backup restore clean
+.PHONY: run test install browser-tools bench audit deps-audit backup restore clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "需要 Python 3.12 或更高版本 (Python 3.12+ is required)")'
@@ -33,6 +33,30 @@ run: $(STAMP)
 # Browser tests run when Chromium is installed (.ci/run makes them mandatory).
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Checkers for the browser tests (axe-core, the Nu HTML checker) from npm; needs node and Java.
+browser-tools:
+	bash tools/browser/install.sh
+
+# Lighthouse (mobile) on home, a channel, an article and a programme page of a local server.
+audit: $(STAMP)
+	bash tools/audit/lighthouse.sh
+
+# Known vulnerabilities in the pinned requirements (needs access to the vulnerability database).
+deps-audit: $(STAMP)
+	$(VENV)/bin/pip-audit --strict --progress-spinner off -r requirements-dev.txt
+
+# The benchmark against the peer (../shared/peerbench) on PostgreSQL; see README, 性能.
+bench: $(STAMP)
+	bash tools/bench/run.sh
+
+# pg_dump (or the SQLite file) plus the media folder, timestamped under $${BACKUP_DIR:-var/backups}.
+backup: $(STAMP)
+	bash deploy/backup.sh
+
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "用法: make restore FILE=var/backups/portal-….tar"; exit 2; }
+	bash deploy/restore.sh "$(FILE)"
 
 clean:
 	rm -rf $(VENV) var
