@@ -13,6 +13,10 @@ from yanan_portal.uploads import validate_attachment, validate_image
 from .search_index import SearchDocumentField, build_document, html_to_text
 
 
+# news/urls.py routes these before the channel pattern, so a channel could never use them.
+RESERVED_CHANNEL_SLUGS = {"preview", "attachments"}
+
+
 class Channel(models.Model):
     """A 栏目: at most two levels, e.g. 组织建设 or 工作动态 / 县区动态."""
 
@@ -52,6 +56,8 @@ class Channel(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
+        if self.slug in RESERVED_CHANNEL_SLUGS:
+            raise ValidationError({"slug": _("“%(slug)s”已被网站占用,请换一个网址标识。") % {"slug": self.slug}})
         if self.parent_id:
             if self.parent_id == self.pk:
                 raise ValidationError({"parent": _("栏目不能以自己为上级。")})

@@ -98,3 +98,13 @@ def test_channel_may_not_be_three_levels_deep():
     grandchild = ChannelFactory.build(slug="deep", parent=child)
     with pytest.raises(ValidationError):
         grandchild.full_clean()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", ["preview", "attachments"])
+def test_channel_slugs_used_by_the_site_are_refused(slug):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        ChannelFactory.build(slug=slug, name="栏目").full_clean()
+    assert "已被网站占用" in str(error.value)
