@@ -242,7 +242,7 @@ TRANSITIONS = {
 
 def can_edit(*, article: Article, user) -> bool:
     """Editors may not change what the public sees (published or scheduled): a publisher
-    withdraws it first, or edits it directly. See NOTES-editorial.md."""
+    withdraws it first, or edits it directly. See docs/editorial.md."""
     if not user.has_perm("news.change_article"):
         return False
     if article.pk and article.status == Status.PUBLISHED:

@@ -1,6 +1,6 @@
 """The public page cache: what is cached, for how long, and how it is invalidated.
 
-How it works (see NOTES-perf.md, 缓存):
+How it works (see docs/performance-and-deployment.md, 缓存):
 
 * ``PageCacheMiddleware`` stores whole GET responses of public pages for anonymous
   readers in Django's cache (local memory by default, Redis with ``CACHE_URL=redis://…``).

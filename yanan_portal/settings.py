@@ -84,7 +84,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # perf: 浏览量 is counted in front of the page cache, and a cached page skips every
-    # other middleware (yanan_portal/cache.py; NOTES-perf.md).
+    # other middleware (yanan_portal/cache.py; docs/performance-and-deployment.md).
     "yanan_portal.cache.ArticleViewCounterMiddleware",
     "yanan_portal.cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -334,7 +334,7 @@ LOGGING["loggers"].update(
     }
 )
 # --- end security hardening ----------------------------------------------------------
-# --- perf: page cache, media storage (NOTES-perf.md) ---------------------------------
+# --- perf: page cache, media storage (docs/performance-and-deployment.md) ---------------------------------
 # Whole public pages for anonymous readers; PAGE_CACHE=off turns it off (CACHE_URL=dummycache://
 # does too). Lifetimes in seconds; article pages are short-lived so that 浏览量 lags ≤ 1 min.
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE", default=True)

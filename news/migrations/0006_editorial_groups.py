@@ -1,4 +1,4 @@
-"""The three staff roles of the newsroom, with their permissions (see NOTES-editorial.md)."""
+"""The three staff roles of the newsroom, with their permissions (see docs/editorial.md)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
