@@ -16,7 +16,7 @@ How it works (see docs/performance-and-deployment.md, 缓存):
   (articles, channels, attachments, directory, programmes); services may call it too.
 * Time: an entry lives at most ``PAGE_CACHE_SECONDS`` and never past the next scheduled
   publication, so a scheduled article appears on time. Article pages live at most
-  ``PAGE_CACHE_ARTICLE_SECONDS`` (60), which bounds how stale 浏览量 can look.
+  ``PAGE_CACHE_ARTICLE_SECONDS`` (45), which bounds how stale 浏览量 can look.
 * 浏览量 is counted by ``ArticleViewCounterMiddleware``, which sits in front of the
   cache, so cached hits count too.
 * ``FaultTolerantRedisCache``: a Redis that is down makes the site serve uncached, not 500.
