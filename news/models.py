@@ -201,6 +201,9 @@ class Article(models.Model):
                 name="article_channel_idx",
             ),
             models.Index(fields=["status", "is_headline", "-published_at"], name="article_headline_idx"),
+            # A parent channel's list (several channel ids) reads this index in list order and
+            # stops after one page, instead of sorting the whole channel tree.
+            models.Index(fields=["status", "-is_pinned", "-published_at", "-id"], name="article_list_order_idx"),
             # 上一篇/下一篇 of an article page: a range read from the article (perf, issue 9).
             models.Index(fields=["channel", "status", "published_at", "id"], name="article_sibling_idx"),
         ]

@@ -88,6 +88,10 @@ def sample_kwargs() -> dict[str, dict]:
         samples.setdefault(match.view_name, match.kwargs)
     # Patterns that no model's get_absolute_url() names: a real value from the demo content.
     samples.setdefault("publications:year", {"year": 2024})
+    # A publication's PDF views take the id of its page (ids differ between databases).
+    for name in ("publications:read", "publications:download"):
+        if "publications:detail" in samples:
+            samples.setdefault(name, samples["publications:detail"])
     samples.setdefault("news:article-preview", samples.get("news:article", {"pk": 1}) and {"pk": samples["news:article"]["pk"]})
     attachment = apps.get_model("news", "Attachment").objects.filter(
         article__in=apps.get_model("news", "Article").objects.published()
