@@ -30,8 +30,9 @@ class ProgrammeAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {}
     inlines = [FigureInline, MilestoneInline]
+    autocomplete_fields = ["partner_units"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "summary", "body", "start_year", "partners"]}),
+        (None, {"fields": ["name", "slug", "summary", "body", "start_year", "partners", "partner_units"]}),
         (_("题图"), {"fields": ["hero_image", "hero_alt"]}),
         (_("卡片与目标"), {"fields": ["headline_measure", "goal", "goal_label"]}),
         (_("显示"), {"fields": ["order", "is_active"]}),

@@ -144,9 +144,20 @@ def _article(title: str | None):
     return Article.objects.filter(title=title).order_by("id").first()
 
 
+# Partners that are also council units in the members demo (a sample list there).
+PARTNER_UNITS = {"seafarers": ["延安职业技术学院"]}
+
+
 def load_details(counties: dict, command=None) -> None:
     """Figures, milestones, rooms, villages and awards; call after the news demo (for sources)."""
+    from members.models import CouncilUnit  # projects already depends on members (counties)
+
     programmes = {p.slug: p for p in Programme.objects.filter(slug__in=DETAILS)}
+    for slug, names in PARTNER_UNITS.items():
+        programme = programmes.get(slug)
+        if programme is not None and not programme.partner_units.exists():
+            # The members demo marks invented council memberships with (示例) in the name.
+            programme.partner_units.set(CouncilUnit.objects.filter(name__in=[*names, *(f"{n}(示例)" for n in names)]))
     for slug, fields in DETAILS.items():
         programme = programmes.get(slug)
         if programme is None:

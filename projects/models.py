@@ -44,6 +44,13 @@ class Programme(models.Model):
     partners = models.TextField(
         _("合作单位"), blank=True, help_text=_("每行一个单位,例如“天津海事局”。")
     )
+    partner_units = models.ManyToManyField(
+        "members.CouncilUnit",
+        verbose_name=_("合作的理事单位"),
+        blank=True,
+        related_name="programmes",
+        help_text=_("合作单位中属于本会理事单位的,在这里选出,页面上会链接到理事单位名录。"),
+    )
     hero_image = models.ImageField(
         _("题图"),
         upload_to="programmes/%Y/",

@@ -126,6 +126,13 @@ class ProgrammePage:
     villages_by_county: list[tuple[object, list[KeyVillage]]]
     awards_by_year: list[tuple[int, list[Award]]]
     articles: list = field(default_factory=list)
+    partner_units: list = field(default_factory=list)
+
+    @property
+    def partner_texts(self) -> list[str]:
+        """The partners typed as text, less those linked as council units (shown once)."""
+        linked = {unit.name.removesuffix("(示例)") for unit in self.partner_units}
+        return [name for name in self.programme.partner_list if name not in linked]
 
     @property
     def has_sample(self) -> bool:
@@ -177,6 +184,8 @@ def programme_page(programme: Programme) -> ProgrammePage:
         villages_by_county=_group(villages, key=lambda v: v.county),
         awards_by_year=_group(awards, key=lambda a: a.year),
         articles=articles,
+        # Only units still on the council (inactive ones vanish from public pages).
+        partner_units=list(programme.partner_units.visible()),
     )
 
 

@@ -158,3 +158,23 @@ def responsive_body(html: str) -> SafeString:
 
     return mark_safe(_IMG.sub(replace, html or ""))
 
+
+
+SHARE_IMAGE_MAX_WIDTH = 1200
+
+
+def share_image_url(name: str) -> str:
+    """The absolute address of a JPEG/PNG rendition for sharing cards (og:image).
+
+    WeChat and most chat apps do not show WebP, and a card needs no more than about 1200 px.
+    """
+    from django.conf import settings
+
+    parsed = parse_name(name)
+    if parsed is None:
+        url = default_storage.url(name)
+    else:
+        stem, width, _height, ext = parsed
+        widths = [w for w in rendition_widths(width) if w <= SHARE_IMAGE_MAX_WIDTH]
+        url = default_storage.url(f"{stem}-{max(widths)}.{ext}" if widths else f"{stem}.{ext}")
+    return url if url.startswith(("http://", "https://")) else settings.SITE_URL + url

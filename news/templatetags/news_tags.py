@@ -54,7 +54,9 @@ def article_jsonld(context, article, canonical_url: str):
         "inLanguage": "zh-CN",
     }
     if article.cover:
-        data["image"] = [settings.SITE_URL + article.cover.url]
+        from yanan_portal.images import share_image_url
+
+        data["image"] = [share_image_url(article.cover.name)]
     payload = json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
     return format_html(
         '<script type="application/ld+json">{}</script>', mark_safe(payload)

@@ -87,3 +87,20 @@ def test_jsonld_is_a_data_block_without_a_nonce(reader):
     html = reader.get(article.get_absolute_url()).content.decode()
     assert '<script type="application/ld+json">' in html
     assert "nonce=" not in html
+
+
+@pytest.mark.django_db
+def test_a_pipeline_cover_shares_its_jpeg_rendition(reader):
+    from yanan_portal import images
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (2000, 1200), "red").save(buffer, "JPEG")
+    stored = images.store_image(SimpleUploadedFile("cover.jpg", buffer.getvalue(), content_type="image/jpeg"), folder="covers")
+    article = ArticleFactory(cover_alt="封面")
+    article.cover = stored.name
+    article.save()
+    html = reader.get(article.get_absolute_url()).content.decode()
+    stem = stored.name.rsplit(".", 1)[0]
+    # Not the 2000 px master nor WebP: the largest JPEG rendition a card needs.
+    assert meta(html, "og:image") == f"{SITE}/media/{stem}-960.jpg"
+    assert jsonld(html)["image"] == [f"{SITE}/media/{stem}-960.jpg"]

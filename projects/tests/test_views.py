@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 # Pinned query counts (anonymous reader): navigation channels + the page's own reads.
 INDEX_QUERIES = 5  # navigation, footer (2), programmes, latest figures
-PROGRAMME_QUERIES = 11  # footer (2), navigation, programme, figures, milestones, rooms, villages, awards, articles, publications
+PROGRAMME_QUERIES = 12  # partner units, footer (2), navigation, programme, figures, milestones, rooms, villages, awards, articles, publications
 COUNTY_BLOCK_QUERIES = 3  # rooms, villages, awards
 
 
@@ -303,3 +303,18 @@ def test_county_block_lists_rooms_villages_and_awards_of_that_county(django_asse
 def test_county_block_is_empty_for_a_county_without_data():
     html = render_to_string("projects/includes/county_block.html", {"county_projects": selectors.for_county(county("huanglong"))})
     assert html.strip() == ""
+
+
+def test_partners_that_are_council_units_link_to_the_directory(reader):
+    from members.models import CouncilUnit
+    from members.tests.factories import CouncilUnitFactory
+
+    programme = ProgrammeFactory(partners="天津海事局\n延安职业技术学院")
+    college = CouncilUnitFactory(name="延安职业技术学院", category=CouncilUnit.Category.ACADEMIC)
+    former = CouncilUnitFactory(name="已退出的单位", is_active=False)
+    programme.partner_units.set([college, former])
+    html = reader.get(programme.get_absolute_url()).content.decode()
+    assert "<li>天津海事局</li>" in html
+    assert f'<a href="/about/council/?category={college.category}">延安职业技术学院</a>' in html
+    assert html.count("延安职业技术学院") == 1  # linked once, not repeated as text
+    assert "已退出的单位" not in html  # inactive units vanish from public pages
