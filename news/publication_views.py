@@ -3,7 +3,7 @@
 import re
 
 from django.conf import settings
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -11,6 +11,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from members.models import CountyBranch
 from projects.models import Programme
+from yanan_portal import protected_media
 from yanan_portal.pagination import ElidedPageRangeMixin
 
 from . import publication_selectors as selectors
@@ -145,16 +146,10 @@ class PublicationDetailView(DetailView):
         return context
 
 
-def _pdf_response(request, pk: int, *, as_attachment: bool) -> FileResponse:
+def _pdf_response(request, pk: int, *, as_attachment: bool) -> HttpResponse:
     publication = get_object_or_404(Publication.objects.published().only("title", "pdf"), pk=pk)
-    if not publication.pdf:
-        raise Http404("no PDF")
-    try:
-        handle = publication.pdf.open("rb")
-    except FileNotFoundError:
-        raise Http404("PDF missing from storage")
-    response = FileResponse(
-        handle, as_attachment=as_attachment, filename=publication.pdf_filename, content_type="application/pdf"
+    response = protected_media.file_response(
+        publication.pdf, filename=publication.pdf_filename, content_type="application/pdf", as_attachment=as_attachment
     )
     # A PDF is not a page of the site: keep it out of search engines' duplicate results.
     response["X-Robots-Tag"] = "noindex"

@@ -2,13 +2,14 @@ import re
 
 from django.conf import settings
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
 
+from yanan_portal import protected_media
 from yanan_portal.pagination import ElidedPageRangeMixin
 
 from . import search, selectors
@@ -271,19 +272,15 @@ def attachment_download(request, pk):
     if not _may_preview(request.user):
         attachments = attachments.filter(article__in=Article.objects.published())
     attachment = get_object_or_404(attachments, pk=pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404
     kind = attachment.kind.upper()
     filename = attachment.name
     if kind and not filename.upper().endswith("." + kind):
         filename = f"{filename}.{kind.lower()}"
-    return FileResponse(
-        handle,
-        as_attachment=True,
+    return protected_media.file_response(
+        attachment.file,
         filename=filename,
         content_type=ATTACHMENT_CONTENT_TYPES.get(kind, "application/octet-stream"),
+        as_attachment=True,
     )
 
 

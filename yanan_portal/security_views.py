@@ -43,6 +43,11 @@ def serve_media(request, path, document_root=None):
 
     MEDIA_ROOT is read per request, not at import, so tests that move it are served too.
     """
+    from .protected_media import is_protected
+
+    if is_protected(path):
+        # Attachments and publication PDFs only through the views that check publication.
+        raise Http404("受保护的文件")
     try:
         response = static.serve(request, path, document_root=document_root or settings.MEDIA_ROOT)
     except SuspiciousFileOperation:

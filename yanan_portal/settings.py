@@ -351,6 +351,10 @@ PAGE_CACHE_APPS = {"news", "members", "projects"}
 # generation through this file's modification time.
 PAGE_CACHE_GENERATION_FILE = VAR_DIR / "page-cache-generation"
 
+# Attachments and publication PDFs are handed over by nginx (X-Accel-Redirect to its internal
+# /protected-media/ location) after a view checked publication; off: Django streams them.
+MEDIA_ACCEL_REDIRECT = env.bool("MEDIA_ACCEL_REDIRECT", default=False)
+
 # Media: the local folder MEDIA_ROOT by default; S3-compatible object storage (django-storages)
 # when MEDIA_S3_BUCKET is set. django-storages is always installed (small); boto3 only then
 # (pip install "django-storages[s3]"); settings refuse to start without it.

@@ -20,6 +20,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from news.models import Article, Attachment
@@ -264,7 +265,7 @@ def test_two_instances_share_pages_sessions_and_uploads(two_instances):
 
     # The file uploaded through A is served by B.
     attachment = Attachment.objects.get(article=article)
-    status, _, body = reader.request(b + attachment.file.url)
+    status, _, body = reader.request(b + reverse("news:attachment", args=[attachment.pk]))
     assert status == 200 and body == PDF
 
     # 浏览量 counted on both instances, gathered in the shared Redis, written to the database.

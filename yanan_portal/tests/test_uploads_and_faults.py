@@ -179,6 +179,7 @@ def media(settings):
     (root / "covers" / "evil.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')
     (root / "attachments").mkdir()
     (root / "attachments" / "年报.pdf").write_bytes(b"%PDF-1.4\n")
+    (root / "covers" / "年报.pdf").write_bytes(b"%PDF-1.4\n")
     (root / "secret.txt").write_text("x")
     return root
 
@@ -198,7 +199,7 @@ def test_images_are_shown_inline_with_nosniff(rf, settings, media):
 @pytest.mark.parametrize("path, filename", [
     ("covers/evil.html", "evil.html"),
     ("covers/evil.svg", "evil.svg"),
-    ("attachments/年报.pdf", "%E5%B9%B4%E6%8A%A5.pdf"),
+    ("covers/年报.pdf", "%E5%B9%B4%E6%8A%A5.pdf"),
 ])
 def test_other_files_are_downloads_never_pages(rf, settings, media, path, filename):
     response = serve(rf, settings, path)
@@ -209,7 +210,9 @@ def test_other_files_are_downloads_never_pages(rf, settings, media, path, filena
     assert response["Content-Security-Policy"].endswith("sandbox")
 
 
-@pytest.mark.parametrize("path", ["../secret.txt", "covers/../../etc/passwd", "/etc/passwd", "covers/"])
+@pytest.mark.parametrize("path", ["../secret.txt", "covers/../../etc/passwd", "/etc/passwd", "covers/",
+                                  # protected: only through the views that check publication
+                                  "attachments/年报.pdf"])
 def test_media_outside_the_folder_or_listings_are_404(rf, settings, media, path):
     with pytest.raises(Http404):
         serve(rf, settings, path)

@@ -1,0 +1,43 @@
+"""Files whose visibility follows the publication rule: article attachments and publication PDFs.
+
+They live in MEDIA_ROOT like every upload, but no one fetches them by their media address
+(nginx answers 404 there, and so does the local media view); a view checks ``published()``
+first and then hands the file over, through nginx's X-Accel-Redirect when
+MEDIA_ACCEL_REDIRECT is on (production), or streamed by Django otherwise.
+"""
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils.http import content_disposition_header
+
+# Upload folders (upload_to) of the protected files.
+PROTECTED_PREFIXES = ("attachments/", "publications/pdf/")
+# nginx's internal location for them (deploy/nginx/portal.conf).
+ACCEL_LOCATION = "/protected-media/"
+
+
+def is_protected(name: str) -> bool:
+    return name.lstrip("/").startswith(PROTECTED_PREFIXES)
+
+
+def file_response(field_file, *, filename: str, content_type: str, as_attachment: bool) -> HttpResponse:
+    """The file of a record the view has already checked, as a download or inline."""
+    if not field_file:
+        raise Http404("no file")
+    disposition = content_disposition_header(as_attachment=as_attachment, filename=filename)
+    if settings.MEDIA_ACCEL_REDIRECT:
+        # nginx sends the bytes (sendfile, range requests); Django only decides.
+        response = HttpResponse(content_type=content_type)
+        # A header must be ASCII: the path percent-encoded, as nginx decodes it.
+        response["X-Accel-Redirect"] = ACCEL_LOCATION + quote(field_file.name)
+        response["Content-Disposition"] = disposition
+    else:
+        try:
+            handle = field_file.open("rb")
+        except FileNotFoundError:
+            raise Http404("file missing from storage")
+        response = FileResponse(handle, as_attachment=as_attachment, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
