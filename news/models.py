@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 
+from yanan_portal.publishing import Publishable, PublishedQuerySet
 from yanan_portal.richtext import RICH_TEXT_CONFIG, sanitize_html
 from yanan_portal.uploads import validate_attachment, validate_image
 
@@ -67,10 +68,7 @@ class Channel(models.Model):
                 raise ValidationError({"parent": _("此栏目已有下级栏目,不能再成为其他栏目的下级。")})
 
 
-class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """The one rule for everything the public sees: published, and its time has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+class ArticleQuerySet(PublishedQuerySet):
 
     def for_listing(self):
         """Columns and joins that article cards need, without the body."""
@@ -88,7 +86,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(Q(channel=channel) | Q(channel__parent=channel))
 
 
-class Article(models.Model):
+class Article(Publishable, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
         REVIEW = "review", _("待审核")
@@ -251,19 +249,6 @@ class Article(models.Model):
             body_text=html_to_text(self.body),
             tags=self.search_tags() if tags is None else tags,
         )
-
-    @property
-    def is_published(self) -> bool:
-        """Python twin of ``ArticleQuerySet.published``; the tests keep the two in step."""
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
-
-    @property
-    def is_scheduled(self) -> bool:
-        return self.status == self.Status.PUBLISHED and not self.is_published
 
     def get_status_display_full(self) -> str:
         return _("定时发布") if self.is_scheduled else self.get_status_display()

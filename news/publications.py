@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
+from yanan_portal.publishing import Publishable, PublishedQuerySet
 from yanan_portal.uploads import ATTACHMENT_KINDS, validate_image
 
 # Scanned magazine issues are larger than ordinary attachments (50 MB).
@@ -86,11 +87,7 @@ def _cover_path(instance, filename: str) -> str:
     return f"publications/covers/{uuid.uuid4().hex[:12]}-{PurePosixPath(filename).name}"
 
 
-class PublicationQuerySet(models.QuerySet):
-    def published(self):
-        """The same rule as ``Article.objects.published()``: published, and its time has come."""
-        return self.filter(status=Publication.Status.PUBLISHED, published_at__lte=timezone.now())
-
+class PublicationQuerySet(PublishedQuerySet):
     def for_listing(self):
         return self.defer("summary")
 
@@ -98,7 +95,7 @@ class PublicationQuerySet(models.QuerySet):
         return self.order_by(*NEWEST_FIRST)
 
 
-class Publication(models.Model):
+class Publication(Publishable, models.Model):
     """One printed work of the association: a magazine issue, a report, a volume, a county history."""
 
     class Kind(models.TextChoices):
@@ -234,15 +231,6 @@ class Publication(models.Model):
 
     def get_download_url(self):
         return reverse("publications:download", kwargs={"pk": self.pk})
-
-    @property
-    def is_published(self) -> bool:
-        """Python twin of ``PublicationQuerySet.published``; the tests keep the two in step."""
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
 
     @property
     def number_label(self) -> str:
