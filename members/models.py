@@ -72,7 +72,7 @@ class CountyBranch(models.Model):
     phone = models.CharField(
         _("联系电话"), max_length=30, blank=True, help_text=_("例如 0911-1234567。网页上可直接点击拨打。")
     )
-    intro = ProseEditorField(_("简介"), config=RICH_TEXT_CONFIG, sanitize=True, blank=True)
+    intro = ProseEditorField(_("简介"), config=RICH_TEXT_CONFIG, sanitize=sanitize_html, blank=True)
     photo = models.ImageField(
         _("照片"),
         upload_to="branches/",
@@ -106,11 +106,6 @@ class CountyBranch(models.Model):
 
     def get_absolute_url(self):
         return reverse("members:branch", kwargs={"slug": self.slug})
-
-    def save(self, *args, **kwargs):
-        # Whatever door the text came through, only the allowlist is stored.
-        self.intro = sanitize_html(self.intro)
-        super().save(*args, **kwargs)
 
     @property
     def display_association_name(self) -> str:
@@ -198,7 +193,7 @@ class Organisation(models.Model):
     founded_year = models.PositiveSmallIntegerField(_("成立年份"), default=FOUNDING_YEAR)
     merged_year = _year_field(_("合署办公年份"))
     summary = models.TextField(_("一句话介绍"), blank=True, help_text=_("显示在“关于我们”页顶部。"))
-    intro = ProseEditorField(_("详细介绍"), config=RICH_TEXT_CONFIG, sanitize=True, blank=True)
+    intro = ProseEditorField(_("详细介绍"), config=RICH_TEXT_CONFIG, sanitize=sanitize_html, blank=True)
     staff_count = models.PositiveSmallIntegerField(_("驻会人员(人)"), default=0)
     established_staff_count = models.PositiveSmallIntegerField(_("其中在编人员(人)"), default=0)
     party_member_count = models.PositiveSmallIntegerField(_("党员(人)"), default=0)
@@ -240,7 +235,6 @@ class Organisation(models.Model):
 
     def save(self, *args, **kwargs):
         self.pk = 1
-        self.intro = sanitize_html(self.intro)
         super().save(*args, **kwargs)
 
     @classmethod
@@ -320,7 +314,7 @@ class Rule(_OrderedItem):
 
     name = models.CharField(_("制度名称"), max_length=100, unique=True)
     summary = models.CharField(_("要点"), max_length=300, blank=True)
-    body = ProseEditorField(_("全文"), config=RICH_TEXT_CONFIG, sanitize=True, blank=True)
+    body = ProseEditorField(_("全文"), config=RICH_TEXT_CONFIG, sanitize=sanitize_html, blank=True)
 
     class Meta(_OrderedItem.Meta):
         verbose_name = _("规章制度")
@@ -331,10 +325,6 @@ class Rule(_OrderedItem):
 
     def get_absolute_url(self):
         return reverse("about:rules") + f"#rule-{self.pk}"
-
-    def save(self, *args, **kwargs):
-        self.body = sanitize_html(self.body)
-        super().save(*args, **kwargs)
 
 
 class ServicePlatform(_OrderedItem):

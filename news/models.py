@@ -100,7 +100,7 @@ class Article(Publishable, models.Model):
     summary = models.TextField(
         _("摘要"), max_length=500, blank=True, help_text=_("列表和分享卡片中显示,最多 500 字。")
     )
-    body = ProseEditorField(_("正文"), config=RICH_TEXT_CONFIG, sanitize=True, blank=True)
+    body = ProseEditorField(_("正文"), config=RICH_TEXT_CONFIG, sanitize=sanitize_html, blank=True)
     cover = models.ImageField(
         _("封面图片"),
         upload_to="covers/%Y/%m/",
@@ -219,7 +219,8 @@ class Article(Publishable, models.Model):
         return reverse("news:article", kwargs={"channel": self.channel.slug, "pk": self.pk})
 
     def save(self, *args, **kwargs):
-        # Whatever door the text came through, only the allowlist is stored.
+        # The pre_save hook (yanan_portal.richtext) cleans every rich-text field, but the search
+        # document is derived here, before it runs: index the cleaned text, not what was pasted.
         self.body = sanitize_html(self.body)
         self.update_search_document()
         update_fields = kwargs.get("update_fields")

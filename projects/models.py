@@ -37,7 +37,7 @@ class Programme(models.Model):
         _("网址标识"), max_length=50, unique=True, help_text=_("英文小写字母和连字符,例如 seafarers。")
     )
     summary = models.CharField(_("一句话简介"), max_length=200, blank=True)
-    body = ProseEditorField(_("项目介绍"), config=RICH_TEXT_CONFIG, sanitize=True, blank=True)
+    body = ProseEditorField(_("项目介绍"), config=RICH_TEXT_CONFIG, sanitize=sanitize_html, blank=True)
     start_year = models.PositiveSmallIntegerField(
         _("开始年份"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
@@ -92,11 +92,6 @@ class Programme(models.Model):
 
     def get_absolute_url(self):
         return reverse("projects:programme", kwargs={"slug": self.slug})
-
-    def save(self, *args, **kwargs):
-        # Whatever door the text came through, only the allowlist is stored.
-        self.body = sanitize_html(self.body)
-        super().save(*args, **kwargs)
 
     @property
     def partner_list(self) -> list[str]:

@@ -75,16 +75,12 @@ def _rich_text_fields(model) -> tuple:
 
 
 def sanitize_rich_text_fields(sender, instance, raw=False, **kwargs) -> None:
-    """pre_save: run every ProseEditorField of ``instance`` through its sanitizer.
+    """pre_save: run every ProseEditorField of ``instance`` through the portal's allowlist.
 
-    A field declared with ``sanitize=True`` (or its own function) uses that; a field declared
-    without one still gets the portal's allowlist, so no field stores raw HTML by mistake.
+    The one place rich text is cleaned on its way to the database, whatever door it came
+    through (the fields also use ``sanitize_html`` for their forms).
     """
     for field in _rich_text_fields(sender):
         value = getattr(instance, field.attname)
-        if not value:
-            continue
-        if getattr(field.sanitize, "__name__", "") == "_actually_empty":  # sanitize=False
+        if value:
             setattr(instance, field.attname, sanitize_html(value))
-        else:
-            setattr(instance, field.attname, field.sanitize(value))
