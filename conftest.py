@@ -48,10 +48,10 @@ def _thirteen_counties(request):
         else:
             return
     from members.models import COUNTIES, CountyBranch
+    from members.tests.factories import ensure_counties
 
     if CountyBranch.objects.count() != len(COUNTIES):
-        for order, (name, slug) in enumerate(COUNTIES, start=1):
-            CountyBranch.objects.get_or_create(slug=slug, defaults={"name": name, "order": order})
+        ensure_counties()
 
 
 @pytest.fixture
@@ -153,16 +153,12 @@ def demo_content(django_db_blocker):
 
     The 13 county branches come from a data migration, which the flush after an earlier
     transactional test (and a reused test database) has emptied: put them back first."""
-    from importlib import import_module
-
-    from django.apps import apps
     from django.core.management import call_command
 
+    from members.tests.factories import ensure_counties
+
     with django_db_blocker.unblock():
-        try:
-            import_module("members.migrations.0002_thirteen_counties").create_counties(apps, None)
-        except ModuleNotFoundError:  # if the counties move into load_demo itself
-            pass
+        ensure_counties()
         call_command("load_demo", verbosity=0)
 
 

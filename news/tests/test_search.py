@@ -29,10 +29,9 @@ def postgres_only(test):
 def counties(db):
     """The 13 counties of the data migration, again: a transactional test (the browser
     tests) empties the database that --reuse-db then keeps."""
-    from members.models import COUNTIES
+    from members.tests.factories import ensure_counties
 
-    for order, (name, slug) in enumerate(COUNTIES, start=1):
-        CountyBranch.objects.update_or_create(slug=slug, defaults={"name": name, "order": order})
+    ensure_counties()
 
 
 @pytest.fixture
