@@ -1,29 +1,54 @@
 """Reads of articles that span several tables, for the home page and boxes."""
 
 from django.db import connection
-from django.db.models import BigIntegerField, F, Q, Value, Window
+from django.db.models import BigIntegerField, F, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
 
 from .models import Article, Channel
 
 
-def latest_by_top_channel(*, per_channel: int = 6) -> list[tuple[Channel, list[Article]]]:
+def channel_tree(request=None) -> tuple[list[Channel], dict[int, list[int]]]:
+    """The navigation's top-level channels and each one's sub-channel ids, in one query.
+
+    Channels are few; every public page needs them for the navigation, and the home page
+    for its blocks too, so they are read once per request (kept on ``request``)."""
+    cached = getattr(request, "_channel_tree", None)
+    if cached is not None:
+        return cached
+    channels = list(Channel.objects.all())
+    top = [c for c in channels if c.parent_id is None and c.show_in_nav]
+    children: dict[int, list[int]] = {c.id: [] for c in channels if c.parent_id is None}
+    for channel in channels:
+        if channel.parent_id in children:
+            children[channel.parent_id].append(channel.id)
+    tree = (top, children)
+    if request is not None:
+        request._channel_tree = tree
+    return tree
+
+
+def navigation_channels(request=None) -> list[Channel]:
+    return channel_tree(request)[0]
+
+
+def latest_by_top_channel(*, per_channel: int = 6, request=None) -> list[tuple[Channel, list[Article]]]:
     """The latest published articles of each top-level channel shown in the navigation.
 
     One query for all channels (UNION ALL on PostgreSQL, a window function elsewhere),
     so the home page's query count does not grow with channels or articles.
     """
-    channels = list(Channel.objects.filter(parent__isnull=True, show_in_nav=True))
+    channels, children = channel_tree(request)
     if not channels:
         return []
     if connection.features.supports_slicing_ordering_in_compound:
         # PostgreSQL: UNION ALL of one "latest N" per channel tree, each read in index order
         # and stopped after N rows. The window function below reads and sorts every
-        # published article (145 ms at 10,000 articles; perf, issue 9).
+        # published article (145 ms at 10,000 articles; perf, issue 9). The channel ids are
+        # spelled out: an OR across the join to news_channel cannot use an index.
         parts = [
             Article.objects.published()
             .for_listing()
-            .filter(Q(channel_id=channel.id) | Q(channel__parent_id=channel.id))
+            .filter(channel_id__in=[channel.id, *children[channel.id]])
             .annotate(top_channel_id=Value(channel.id, output_field=BigIntegerField()))
             .order_by("-published_at", "-id")[:per_channel]
             for channel in channels

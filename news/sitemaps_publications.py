@@ -1,5 +1,6 @@
 """Sitemap sections of the publications library (registered in yanan_portal/sitemaps.py)."""
 
+from django.db.models import Max
 from django.urls import reverse
 
 from yanan_portal.sitemap_base import SiteURLSitemap
@@ -19,6 +20,10 @@ class PublicationSitemap(SiteURLSitemap):
 
     def lastmod(self, item):
         return item.updated_at
+
+    def get_latest_lastmod(self):
+        # One aggregate instead of Django's default max() over every item.
+        return Publication.objects.published().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class PublicationPagesSitemap(SiteURLSitemap):

@@ -18,7 +18,11 @@ RELATED_ARTICLES = 10
 
 
 def _figures():
-    return Figure.objects.select_related("source_article", "source_article__channel")
+    # The source article is shown as a link: its body and search document stay behind
+    # (they made the home page's figure query read every source article's text; perf, issue 9).
+    return Figure.objects.select_related("source_article", "source_article__channel").defer(
+        "source_article__body", "source_article__search_text", "source_article__search_vector"
+    )
 
 
 def latest_figures(programme_ids: list[int]) -> dict[int, list[Figure]]:

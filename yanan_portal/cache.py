@@ -32,6 +32,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import DisallowedHost
@@ -220,6 +221,8 @@ class PageCacheMiddleware:
     def _cacheable_request(self, request) -> bool:
         if not settings.PAGE_CACHE_ENABLED or request.method not in ("GET", "HEAD"):
             return False
+        if isinstance(caches["default"], DummyCache):
+            return False  # CACHE_URL=dummycache://: no cache, so no keys or lifetimes to work out
         if request.path.startswith(_excluded_prefixes()):
             return False
         if "messages" in request.COOKIES:

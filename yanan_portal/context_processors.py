@@ -1,10 +1,6 @@
 from django.conf import settings
 
-from news.models import Channel
-
-
-def _navigation_channels():
-    return list(Channel.objects.filter(parent__isnull=True, show_in_nav=True))
+from news.selectors import navigation_channels
 
 
 def portal(request):
@@ -14,7 +10,7 @@ def portal(request):
     text_size = request.COOKIES.get("textsize")
     contrast = request.COOKIES.get("contrast")
     return {
-        "nav_channels": _LazyList(_navigation_channels),
+        "nav_channels": _LazyList(lambda: navigation_channels(request)),
         "text_size": text_size if text_size in TEXT_SIZES else "md",
         "contrast": contrast if contrast in CONTRASTS else "normal",
         "text_sizes": TEXT_SIZES,

@@ -19,7 +19,7 @@ NOTICES_SLUG = "notices"
 
 def home(request):
     top_stories = selectors.headlines(limit=3)
-    blocks = selectors.latest_by_top_channel(per_channel=8)
+    blocks = selectors.latest_by_top_channel(per_channel=8, request=request)
     context = {
         "headlines": top_stories,
         "pinned": selectors.pinned(limit=5, exclude=[a.id for a in top_stories]),

@@ -1,7 +1,7 @@
 """RSS/Atom feeds and sitemap.xml: well-formed XML, only published articles, absolute URLs."""
 
 import xml.etree.ElementTree as ET
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import pytest
@@ -192,6 +192,25 @@ def test_sitemap_query_counts(client, django_assert_num_queries, rows):
     ArticleFactory.create_batch(rows)
     with django_assert_num_queries(2):  # count for the paginator, then the page
         client.get("/sitemap-articles.xml")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows", [2, 40])
+def test_sitemap_index_lastmod_is_one_aggregate_over_public_articles(client, django_assert_num_queries, rows):
+    now = timezone.now()
+    ArticleFactory.create_batch(rows, published_at=now - timedelta(days=30))
+    newest = ArticleFactory(published_at=now - timedelta(days=3), content_updated_at=now - timedelta(days=2))
+    ArticleFactory(status=Article.Status.DRAFT, published_at=None)  # edited later, never public
+    ArticleFactory(published_at=now + timedelta(days=1))  # scheduled: not yet public
+    # A count per paginated section and one aggregate per section with a lastmod, whatever
+    # the number of articles; Django's default would read every article to find the newest.
+    with django_assert_num_queries(7) as captured:
+        root = xml(client.get("/sitemap.xml"))
+    article_reads = [q["sql"] for q in captured.captured_queries if '"news_article"' in q["sql"]]
+    assert len(article_reads) == 2
+    assert any("MAX(" in sql and "COUNT(" not in sql for sql in article_reads)
+    articles = root.findall(f"{SM}sitemap")[2]
+    assert datetime.fromisoformat(articles.findtext(f"{SM}lastmod")) == newest.content_updated_at
 
 
 @pytest.mark.django_db

@@ -305,6 +305,17 @@ def test_a_304_revisit_counts_when_the_page_cache_is_off(reader, settings, artic
     assert Article.objects.get(pk=article.pk).views == 2
 
 
+def test_without_a_cache_the_page_cache_does_no_work(reader, settings, article, django_assert_num_queries):
+    # CACHE_URL=dummycache:// (the benchmark's uncached run): no keys, no lifetimes, and no
+    # query for the next scheduled publication on every page.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    with django_assert_num_queries(7) as captured:  # the channel list's own, as with the cache off
+        response = get(reader, channel_url(article.channel))
+    assert "X-Page-Cache" not in response
+    assert not any('"published_at" > ' in q["sql"] for q in captured.captured_queries)
+    assert "老促会召开理事会" in response.content.decode()
+
+
 def test_cached_pages_keep_the_security_headers(reader, article):
     miss = get(reader, article.get_absolute_url())
     hit = get(reader, article.get_absolute_url())
