@@ -255,3 +255,11 @@ def test_script_runs_with_the_standard_library_only():
     source = SCRIPT.read_text()
     imported = {line.split()[1].split(".")[0] for line in source.splitlines() if line.startswith(("import ", "from "))}
     assert imported <= set(sys.stdlib_module_names) | {"__future__"}, imported
+
+
+def test_a_distribution_without_name_or_version_is_reported_not_skipped(deps_audit):
+    code, output, index = run(deps_audit, [("</venv/site-packages/broken.dist-info>", "")], {})
+    assert code == 1
+    assert index.asked == []
+    assert "NOT AUDITED  </venv/site-packages/broken.dist-info> : no name or version in its metadata" in output
+    assert output.rstrip().endswith("deps-audit: 0 audited, 0 vulnerable, 1 not audited")
