@@ -1,5 +1,7 @@
 """Reads of articles that span several tables, for the home page and boxes."""
 
+from dataclasses import dataclass
+
 from django.db import connection
 from django.db.models import BigIntegerField, F, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
@@ -7,28 +9,42 @@ from django.db.models.functions import Coalesce, RowNumber
 from .models import Article, Channel
 
 
-def channel_tree(request=None) -> tuple[list[Channel], dict[int, list[int]]]:
-    """The navigation's top-level channels and each one's sub-channel ids, in one query.
+@dataclass
+class ChannelTree:
+    """Every channel, read in one query: the navigation's top-level channels, each top-level
+    channel's sub-channels, and the channels by slug (with ``parent`` already set)."""
 
-    Channels are few; every public page needs them for the navigation, and the home page
-    for its blocks too, so they are read once per request (kept on ``request``)."""
+    navigation: list[Channel]
+    children: dict[int, list[Channel]]
+    by_slug: dict[str, Channel]
+
+
+def channel_tree(request=None) -> ChannelTree:
+    """Channels are few, and every public page needs them for the navigation (the home page
+    for its blocks too, a channel list for its sub-channels), so they are read once per
+    request and kept on ``request``."""
     cached = getattr(request, "_channel_tree", None)
     if cached is not None:
         return cached
     channels = list(Channel.objects.all())
-    top = [c for c in channels if c.parent_id is None and c.show_in_nav]
-    children: dict[int, list[int]] = {c.id: [] for c in channels if c.parent_id is None}
+    by_id = {c.id: c for c in channels}
+    children: dict[int, list[Channel]] = {c.id: [] for c in channels if c.parent_id is None}
     for channel in channels:
-        if channel.parent_id in children:
-            children[channel.parent_id].append(channel.id)
-    tree = (top, children)
+        if channel.parent_id is not None:
+            channel.parent = by_id[channel.parent_id]
+            children[channel.parent_id].append(channel)
+    tree = ChannelTree(
+        navigation=[c for c in channels if c.parent_id is None and c.show_in_nav],
+        children=children,
+        by_slug={c.slug: c for c in channels},
+    )
     if request is not None:
         request._channel_tree = tree
     return tree
 
 
 def navigation_channels(request=None) -> list[Channel]:
-    return channel_tree(request)[0]
+    return channel_tree(request).navigation
 
 
 def latest_by_top_channel(*, per_channel: int = 6, request=None) -> list[tuple[Channel, list[Article]]]:
@@ -37,7 +53,8 @@ def latest_by_top_channel(*, per_channel: int = 6, request=None) -> list[tuple[C
     One query for all channels (UNION ALL on PostgreSQL, a window function elsewhere),
     so the home page's query count does not grow with channels or articles.
     """
-    channels, children = channel_tree(request)
+    tree = channel_tree(request)
+    channels = tree.navigation
     if not channels:
         return []
     if connection.features.supports_slicing_ordering_in_compound:
@@ -48,7 +65,7 @@ def latest_by_top_channel(*, per_channel: int = 6, request=None) -> list[tuple[C
         parts = [
             Article.objects.published()
             .for_listing()
-            .filter(channel_id__in=[channel.id, *children[channel.id]])
+            .filter(channel_id__in=[channel.id, *(child.id for child in tree.children[channel.id])])
             .annotate(top_channel_id=Value(channel.id, output_field=BigIntegerField()))
             .order_by("-published_at", "-id")[:per_channel]
             for channel in channels
