@@ -64,7 +64,7 @@ def latest_by_top_channel(*, per_channel: int = 6, request=None) -> list[tuple[C
         # spelled out: an OR across the join to news_channel cannot use an index.
         parts = [
             Article.objects.published()
-            .for_listing()
+            .for_links()
             .filter(channel_id__in=[channel.id, *(child.id for child in tree.children[channel.id])])
             .annotate(top_channel_id=Value(channel.id, output_field=BigIntegerField()))
             .order_by("-published_at", "-id")[:per_channel]
@@ -84,7 +84,7 @@ def _latest_by_window(channels: list[Channel], per_channel: int):
     top_channel = Coalesce(F("channel__parent_id"), F("channel_id"))
     return (
         Article.objects.published()
-        .for_listing()
+        .for_links()
         .annotate(
             top_channel_id=top_channel,
             rank=Window(
@@ -100,14 +100,14 @@ def _latest_by_window(channels: list[Channel], per_channel: int):
 
 def headlines(*, limit: int = 3) -> list[Article]:
     return list(
-        Article.objects.published().for_listing().filter(is_headline=True).order_by("-published_at", "-id")[:limit]
+        Article.objects.published().for_links().filter(is_headline=True).order_by("-published_at", "-id")[:limit]
     )
 
 
 def pinned(*, limit: int = 5, exclude: list[int] = ()) -> list[Article]:
     return list(
         Article.objects.published()
-        .for_listing()
+        .for_links()
         .filter(is_pinned=True)
         .exclude(id__in=exclude)
         .order_by("-published_at", "-id")[:limit]
