@@ -15,7 +15,9 @@ How it works (see docs/performance-and-deployment.md, 缓存):
   the signal receivers at the end of this module whenever public content changes
   (articles, channels, attachments, directory, programmes); services may call it too.
 * Time: an entry lives at most ``PAGE_CACHE_SECONDS`` and never past the next scheduled
-  publication, so a scheduled article appears on time. Article pages live at most
+  publication, so a scheduled article appears on time. When a lifetime ends, one request
+  renders the page again while the others get the old copy for at most
+  ``REFRESH_GRACE_SECONDS`` (never past a scheduled publication or an invalidation). Article pages live at most
   ``PAGE_CACHE_ARTICLE_SECONDS`` (45), which bounds how stale 浏览量 can look.
 * 浏览量 is counted by ``ArticleViewCounterMiddleware``, which sits in front of the
   cache, so cached hits count too.
@@ -57,6 +59,14 @@ PAGE_KEY = "pagecache:page:{variant}:{digest}"
 # - ``page_cache_seconds``: an upper bound on this page's lifetime in the cache.
 VIEW_COUNT_ATTR = "article_view_pk"
 TIMEOUT_ATTR = "page_cache_seconds"
+
+# When a page's lifetime is over, one request renders it again while the others are still
+# given the old copy, for at most this many seconds: without it, every worker that asked
+# in the same moment rendered the page at once (p99 spikes on a busy article every
+# PAGE_CACHE_ARTICLE_SECONDS; perf, issue 9). Never for a page whose lifetime was cut short
+# by a scheduled publication, nor across an invalidation (a new generation is a miss).
+REFRESH_GRACE_SECONDS = 5  # keeps 浏览量 within a minute: 45 s + 5 s + VIEW_COUNT_FLUSH_SECONDS
+REFRESH_CLAIM_KEY = "pagecache:refresh:{key}"
 
 
 # --- Invalidation -------------------------------------------------------------------
@@ -199,13 +209,25 @@ class PageCacheMiddleware:
                 generation, entry = str(found.get(GENERATION_KEY) or "0"), found.get(key)
             if entry is not None and entry.get("generation") != generation:
                 entry = None
+            state, claimed = "hit", False
+            if entry is not None and time.time() >= entry.get("fresh_until", float("inf")):
+                # Past its lifetime, within the grace: the first request to claim the
+                # refresh renders the page; the others get this copy meanwhile.
+                if (
+                    self.after_auth
+                    or request.method != "GET"
+                    or not caches["default"].add(REFRESH_CLAIM_KEY.format(key=key), 1, REFRESH_GRACE_SECONDS)
+                ):
+                    state = "stale"
+                else:
+                    entry, claimed = None, True
         except Exception:
             # A cache that fails must never take the page down with it.
             logger.exception("页面缓存读取失败,本次不使用缓存")
             return self.get_response(request)
         if entry is not None:
             response = self._rebuild(entry)
-            response.headers["X-Page-Cache"] = "hit"
+            response.headers["X-Page-Cache"] = state
             if self.after_auth:
                 return response  # ConditionalGetMiddleware further out answers 304
             return self._conditional.process_response(request, response)
@@ -214,6 +236,8 @@ class PageCacheMiddleware:
             try:
                 self._store(key, generation, response)
                 response.headers["X-Page-Cache"] = "miss"
+                if claimed:
+                    caches["default"].delete(REFRESH_CLAIM_KEY.format(key=key))
             except Exception:
                 logger.exception("页面缓存写入失败")
         return response
@@ -257,9 +281,10 @@ class PageCacheMiddleware:
         own_limit = getattr(response, TIMEOUT_ATTR, None)
         if own_limit is not None:
             timeout = min(timeout, own_limit)
+        grace = REFRESH_GRACE_SECONDS
         until_publication = _seconds_until_next_publication(generation)
-        if until_publication is not None:
-            timeout = min(timeout, until_publication)
+        if until_publication is not None and until_publication <= timeout:
+            timeout, grace = until_publication, 0  # the scheduled article must appear on time
         if timeout <= 0:
             return
         if not response.has_header("ETag"):
@@ -271,7 +296,9 @@ class PageCacheMiddleware:
             "status": response.status_code,
             VIEW_COUNT_ATTR: getattr(response, VIEW_COUNT_ATTR, None),
         }
-        caches["default"].set(key, entry, timeout=timeout)
+        if grace:
+            entry["fresh_until"] = time.time() + timeout
+        caches["default"].set(key, entry, timeout=timeout + grace)
 
     @staticmethod
     def _rebuild(entry) -> HttpResponse:

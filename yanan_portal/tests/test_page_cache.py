@@ -1,5 +1,6 @@
 """The page cache: who gets cached pages, when they are dropped, and what still counts."""
 
+import hashlib
 from datetime import timedelta
 
 import pytest
@@ -187,6 +188,54 @@ def test_scheduled_article_appears_on_time_on_a_cached_page(reader, channel, art
         assert get(reader, channel_url(channel))["X-Page-Cache"] == "hit"
     with time_machine.travel(start + timedelta(minutes=5, seconds=2), tick=False):
         response = get(reader, channel_url(channel))
+        assert "定时发布的文章" in response.content.decode()
+
+
+def _claim_refresh_elsewhere(url):
+    """Another worker has started rendering ``url`` again (it holds the refresh claim)."""
+    from django.core.cache import cache
+
+    digest = hashlib.sha256(f"http://testserver{url}".encode()).hexdigest()[:32]
+    key = page_cache.PAGE_KEY.format(variant="md-normal", digest=digest)
+    assert cache.add(page_cache.REFRESH_CLAIM_KEY.format(key=key), 1, page_cache.REFRESH_GRACE_SECONDS)
+
+
+def test_an_expired_page_is_rendered_by_one_request_while_others_get_the_old_copy(reader, settings, channel, article):
+    settings.PAGE_CACHE_SECONDS = 60
+    url = channel_url(channel)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert get(reader, url)["X-Page-Cache"] == "miss"
+    # Past the lifetime, within the grace: while another worker renders, this one is given the
+    # old copy at once instead of rendering the same page too.
+    with time_machine.travel(start + timedelta(seconds=61), tick=False):
+        _claim_refresh_elsewhere(url)
+        assert get(reader, url)["X-Page-Cache"] == "stale"
+    # Past the grace, the old copy is gone whatever happened to that worker.
+    with time_machine.travel(start + timedelta(seconds=60 + page_cache.REFRESH_GRACE_SECONDS + 1), tick=False):
+        assert get(reader, url)["X-Page-Cache"] == "miss"
+
+
+def test_the_first_request_after_the_lifetime_renders_the_page_again(reader, settings, channel, article):
+    settings.PAGE_CACHE_SECONDS = 60
+    url = channel_url(channel)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        get(reader, url)
+    with time_machine.travel(start + timedelta(seconds=61), tick=False):
+        assert get(reader, url)["X-Page-Cache"] == "miss"  # it claimed the refresh and rendered
+        assert get(reader, url)["X-Page-Cache"] == "hit"  # fresh again; the claim is released
+
+
+def test_no_old_copy_past_a_scheduled_publication(reader, settings, channel, article):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        ArticleFactory(channel=channel, title="定时发布的文章", published_at=start + timedelta(minutes=5))
+        get(reader, channel_url(channel))
+    with time_machine.travel(start + timedelta(minutes=5, seconds=2), tick=False):
+        _claim_refresh_elsewhere(channel_url(channel))  # even while another worker renders it
+        response = get(reader, channel_url(channel))
+        assert response["X-Page-Cache"] == "miss"
         assert "定时发布的文章" in response.content.decode()
 
 
