@@ -68,11 +68,16 @@ class Channel(models.Model):
                 raise ValidationError({"parent": _("此栏目已有下级栏目,不能再成为其他栏目的下级。")})
 
 
+# The article's text and its search document: large, and shown by no list or link. Reads
+# for lists leave them out (here and wherever an article rides along, e.g. a figure's source).
+LARGE_FIELDS = ("body", "search_text", "search_vector")
+
+
 class ArticleQuerySet(PublishedQuerySet):
 
     def for_listing(self):
         """Columns and joins that article cards need, without the body."""
-        return self.select_related("channel", "channel__parent").defer("body", "search_text", "search_vector")
+        return self.select_related("channel", "channel__parent").defer(*LARGE_FIELDS)
 
     def for_links(self):
         """Only what a list of links shows (title, summary, date, 置顶, the channel's name and

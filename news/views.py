@@ -13,7 +13,7 @@ from yanan_portal import protected_media
 from yanan_portal.pagination import ElidedPageRangeMixin
 
 from . import search, selectors
-from .models import Article, Attachment, Channel
+from .models import Article, Attachment
 
 # Crawlers and link-preview fetchers do not count as readers (see README, 浏览量).
 _CRAWLER_UA = re.compile(

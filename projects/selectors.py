@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
+from news.models import LARGE_FIELDS
+
 from . import charts
 from .models import Award, Figure, KeyVillage, Milestone, Programme, ReadingRoom
 
@@ -21,7 +23,7 @@ def _figures():
     # The source article is shown as a link: its body and search document stay behind
     # (they made the home page's figure query read every source article's text; perf, issue 9).
     return Figure.objects.select_related("source_article", "source_article__channel").defer(
-        "source_article__body", "source_article__search_text", "source_article__search_vector"
+        *(f"source_article__{name}" for name in LARGE_FIELDS)
     )
 
 

@@ -15,10 +15,10 @@ How it works (see docs/performance-and-deployment.md, 缓存):
   the signal receivers at the end of this module whenever public content changes
   (articles, channels, attachments, directory, programmes); services may call it too.
 * Time: an entry lives at most ``PAGE_CACHE_SECONDS`` and never past the next scheduled
-  publication, so a scheduled article appears on time. When a lifetime ends, one request
-  renders the page again while the others get the old copy for at most
-  ``REFRESH_GRACE_SECONDS`` (never past a scheduled publication or an invalidation). Article pages live at most
-  ``PAGE_CACHE_ARTICLE_SECONDS`` (45), which bounds how stale 浏览量 can look.
+  publication, so a scheduled article appears on time. Article pages live at most
+  ``PAGE_CACHE_ARTICLE_SECONDS`` (45), which bounds how stale 浏览量 can look. When a
+  lifetime ends, one request renders the page again while the others get the old copy for
+  at most ``REFRESH_GRACE_SECONDS`` (never past a scheduled publication or an invalidation).
 * 浏览量 is counted by ``ArticleViewCounterMiddleware``, which sits in front of the
   cache, so cached hits count too.
 * ``FaultTolerantRedisCache``: a Redis that is down makes the site serve uncached, not 500.
@@ -53,6 +53,11 @@ NEXT_PUBLICATION_KEY = "pagecache:next-publication:{generation}"
 # and the page come back in one round trip (get_many), and an entry of an older
 # generation is a miss.
 PAGE_KEY = "pagecache:page:{variant}:{digest}"
+
+
+def page_key(url: str, variant: str) -> str:
+    """The cache key of the page at ``url`` (absolute) for one text size and contrast."""
+    return PAGE_KEY.format(variant=variant, digest=hashlib.sha256(url.encode()).hexdigest()[:32])
 
 # Attributes a view may set on its response (they survive the cache):
 # - ``article_view_pk``: this response shows that article; count a view (ArticleViewCounterMiddleware);
@@ -200,7 +205,8 @@ class PageCacheMiddleware:
             url = request.build_absolute_uri()
         except DisallowedHost:
             return self.get_response(request)  # CommonMiddleware answers 400
-        key = PAGE_KEY.format(variant=_variant(request), digest=hashlib.sha256(url.encode()).hexdigest()[:32])
+        key = page_key(url, _variant(request))
+        claim_key = REFRESH_CLAIM_KEY.format(key=key)
         try:
             if _is_process_local(caches["default"]):
                 generation, entry = current_generation(), caches["default"].get(key)
@@ -216,7 +222,7 @@ class PageCacheMiddleware:
                 if (
                     self.after_auth
                     or request.method != "GET"
-                    or not caches["default"].add(REFRESH_CLAIM_KEY.format(key=key), 1, REFRESH_GRACE_SECONDS)
+                    or not caches["default"].add(claim_key, 1, REFRESH_GRACE_SECONDS)
                 ):
                     state = "stale"
                 else:
@@ -237,7 +243,7 @@ class PageCacheMiddleware:
                 self._store(key, generation, response)
                 response.headers["X-Page-Cache"] = "miss"
                 if claimed:
-                    caches["default"].delete(REFRESH_CLAIM_KEY.format(key=key))
+                    caches["default"].delete(claim_key)
             except Exception:
                 logger.exception("页面缓存写入失败")
         return response

@@ -1,6 +1,5 @@
 """The page cache: who gets cached pages, when they are dropped, and what still counts."""
 
-import hashlib
 from datetime import timedelta
 
 import pytest
@@ -195,8 +194,7 @@ def _claim_refresh_elsewhere(url):
     """Another worker has started rendering ``url`` again (it holds the refresh claim)."""
     from django.core.cache import cache
 
-    digest = hashlib.sha256(f"http://testserver{url}".encode()).hexdigest()[:32]
-    key = page_cache.PAGE_KEY.format(variant="md-normal", digest=digest)
+    key = page_cache.page_key(f"http://testserver{url}", "md-normal")
     assert cache.add(page_cache.REFRESH_CLAIM_KEY.format(key=key), 1, page_cache.REFRESH_GRACE_SECONDS)
 
 
