@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from yanan_portal.publishing import Publishable, PublishedQuerySet
 from yanan_portal.richtext import RICH_TEXT_CONFIG, sanitize_html
-from yanan_portal.uploads import validate_attachment, validate_image
+from yanan_portal.uploads import image_field, validate_attachment
 
 from .search_index import SearchDocumentField, build_document, html_to_text
 
@@ -114,13 +114,7 @@ class Article(Publishable, models.Model):
         _("摘要"), max_length=500, blank=True, help_text=_("列表和分享卡片中显示,最多 500 字。")
     )
     body = ProseEditorField(_("正文"), config=RICH_TEXT_CONFIG, sanitize=sanitize_html, blank=True)
-    cover = models.ImageField(
-        _("封面图片"),
-        upload_to="covers/%Y/%m/",
-        blank=True,
-        validators=[validate_image],
-        help_text=_("JPEG、PNG、WebP 或 GIF,不超过 20 MB。"),
-    )
+    cover = image_field(_("封面图片"), upload_to="covers/%Y/%m/")
     cover_alt = models.CharField(
         _("封面图片说明"), max_length=200, blank=True, help_text=_("为看不见图片的读者描述图片内容。")
     )

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from yanan_portal.publishing import Publishable, PublishedQuerySet
-from yanan_portal.uploads import ATTACHMENT_KINDS, validate_image
+from yanan_portal.uploads import ATTACHMENT_KINDS, image_field
 
 # Scanned magazine issues are larger than ordinary attachments (50 MB).
 PDF_MAX_BYTES = 100 * 1024 * 1024
@@ -136,12 +136,8 @@ class Publication(Publishable, models.Model):
         _("编印单位"), max_length=200, blank=True, default="延安市老区建设促进会"
     )
     summary = models.TextField(_("内容简介"), max_length=2000, blank=True)
-    cover = models.ImageField(
-        _("封面图片"),
-        upload_to=_cover_path,
-        blank=True,
-        validators=[validate_image],
-        help_text=_("JPEG、PNG、WebP 或 GIF,不超过 20 MB。网站自动生成缩略图。"),
+    cover = image_field(
+        _("封面图片"), upload_to=_cover_path, help_text=_("JPEG、PNG、WebP 或 GIF,不超过 20 MB。网站自动生成缩略图。")
     )
     cover_alt = models.CharField(
         _("封面图片说明"),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
 from yanan_portal.richtext import RICH_TEXT_CONFIG, sanitize_html
-from yanan_portal.uploads import validate_image
+from yanan_portal.uploads import image_field
 
 # Years a figure or milestone may carry: the association was founded in 1993, but some
 # programmes report back to the years before it; anything outside is a typing error.
@@ -51,13 +51,7 @@ class Programme(models.Model):
         related_name="programmes",
         help_text=_("合作单位中属于本会理事单位的,在这里选出,页面上会链接到理事单位名录。"),
     )
-    hero_image = models.ImageField(
-        _("题图"),
-        upload_to="programmes/%Y/",
-        blank=True,
-        validators=[validate_image],
-        help_text=_("JPEG、PNG、WebP 或 GIF,不超过 20 MB。"),
-    )
+    hero_image = image_field(_("题图"), upload_to="programmes/%Y/")
     hero_alt = models.CharField(
         _("题图说明"), max_length=200, blank=True, help_text=_("为看不见图片的读者描述图片内容。")
     )

@@ -4,8 +4,10 @@ import io
 import zipfile
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
 IMAGE_MAX_BYTES = 20 * 1024 * 1024
@@ -35,6 +37,14 @@ def _read_head(upload, size: int) -> bytes:
     head = upload.read(size)
     upload.seek(0)
     return head
+
+
+IMAGE_HELP_TEXT = gettext_lazy("JPEG、PNG、WebP 或 GIF,不超过 20 MB。")
+
+
+def image_field(verbose_name, *, upload_to, help_text=IMAGE_HELP_TEXT) -> models.ImageField:
+    """An optional picture on a record (cover, photo, logo), checked by ``validate_image``."""
+    return models.ImageField(verbose_name, upload_to=upload_to, blank=True, validators=[validate_image], help_text=help_text)
 
 
 def validate_image(upload) -> None:
