@@ -108,3 +108,39 @@ def test_channel_slugs_used_by_the_site_are_refused(slug):
     with pytest.raises(ValidationError) as error:
         ChannelFactory.build(slug=slug, name="栏目").full_clean()
     assert "已被网站占用" in str(error.value)
+
+
+@pytest.mark.django_db
+def test_addresses_are_what_reverse_gives_also_under_a_script_prefix():
+    # get_absolute_url builds an article's address from its channel's, reversed once per
+    # slug (perf, issue 9): it must agree with the URLconf, also when the site is mounted
+    # under a path (SCRIPT_NAME), and follow a renamed channel.
+    from django.urls import reverse, set_script_prefix
+
+    article = ArticleFactory()
+    channel = article.channel
+    try:
+        for prefix in ("/", "/portal/"):
+            set_script_prefix(prefix)
+            assert channel.get_absolute_url() == reverse("news:channel", kwargs={"slug": channel.slug})
+            assert article.get_absolute_url() == reverse(
+                "news:article", kwargs={"channel": channel.slug, "pk": article.pk}
+            )
+        assert article.get_absolute_url().startswith("/portal/news/")
+    finally:
+        set_script_prefix("/")
+    channel.slug = "renamed"
+    channel.save()
+    assert article.get_absolute_url() == f"/news/renamed/{article.pk}/"
+
+
+def test_date_filters_show_the_local_day_and_an_iso_time():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from yanan_portal.templatetags.site_tags import day, iso_datetime
+
+    late_evening_utc = datetime(2026, 11, 29, 17, 30, 5, 123456, tzinfo=ZoneInfo("UTC"))
+    assert day(late_evening_utc) == "2026-11-30"  # already the next day in Yan'an
+    assert iso_datetime(late_evening_utc) == "2026-11-30T01:30:05+08:00"
+    assert day(None) == iso_datetime(None) == ""

@@ -99,4 +99,4 @@ def test_time_elements_carry_a_valid_machine_readable_datetime(reader):
     article = ArticleFactory()  # published an hour ago, with microseconds
     html = reader.get(article.get_absolute_url()).content.decode()
     local = article.published_at.astimezone(ZoneInfo("Asia/Shanghai"))
-    assert f'datetime="{local:%Y-%m-%dT%H:%M:%S}+0800"' in html
+    assert f'datetime="{local:%Y-%m-%dT%H:%M:%S}+08:00"' in html
