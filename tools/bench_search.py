@@ -14,6 +14,7 @@ It only reads: nothing is created or changed.
 """
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -46,6 +47,7 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=2, help="untimed rounds first (default 2)")
     parser.add_argument("--query", action="append", help="a query to time (repeatable); default: the common set")
     parser.add_argument("--page", type=int, default=1, help="result page to request (default 1)")
+    parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON (make bench reads them)")
     args = parser.parse_args()
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -91,10 +93,24 @@ def main() -> int:
     for query in queries:
         print(f"{query:<12} {counts[query]:>8} {statistics.median(timings[query]):>10.1f} {percentile(timings[query], 95):>8.1f}")
     everything = [t for values in timings.values() for t in values]
+    summary = {
+        "vendor": connection.vendor,
+        "published": published,
+        "requests": len(everything),
+        "median_ms": round(statistics.median(everything), 1),
+        "p95_ms": round(percentile(everything, 95), 1),
+        "max_ms": round(max(everything), 1),
+        "queries": {
+            q: {"matches": counts[q], "median_ms": round(statistics.median(timings[q]), 1), "p95_ms": round(percentile(timings[q], 95), 1)}
+            for q in queries
+        },
+    }
     print(
-        f"全部 all: {len(everything)} requests, median {statistics.median(everything):.1f} ms, "
-        f"p95 {percentile(everything, 95):.1f} ms, max {max(everything):.1f} ms"
+        f"全部 all: {summary['requests']} requests, median {summary['median_ms']:.1f} ms, "
+        f"p95 {summary['p95_ms']:.1f} ms, max {summary['max_ms']:.1f} ms"
     )
+    if args.json:
+        Path(args.json).write_text(json.dumps(summary, ensure_ascii=False, indent=2))
     return 0
 
 

@@ -12,7 +12,8 @@
 # 3. When ../shared/peerbench exists, the peer (Wagtail) and nginx serving its static page
 #    are measured in the same run, with the harness's own scripts.
 # 4. EXPLAIN of the list queries at $ARTICLES and, unless BIG_ARTICLES=0, at $BIG_ARTICLES,
-#    where the channel list and search are measured again (uncached).
+#    where the channel list and search are measured again (uncached), and the search issue's
+#    own measure is taken (tools/bench_search.py: median and p95 per search).
 # 5. Prints the table (req/s, p50, p99, errors, ratios, target checks), writes JSON.
 #
 # env: DURATION (10) CONNS (32) ROUNDS (3) WARMUP (2) ARTICLES (10000) BIG_ARTICLES (100000, 0 = skip)
@@ -220,6 +221,8 @@ if [[ "$BIG_ARTICLES" -gt "$ARTICLES" ]]; then
   [[ "$(status_of "$BASE/search/?q=%E6%B5%B7%E5%91%98")" == 200 ]] && TARGETS+=("big-uncached:search=$BASE/search/?q=%E6%B5%B7%E5%91%98")
   run_rounds
   stop_ours
+  log "search at $CURRENT_ARTICLES articles (tools/bench_search.py: the whole Django stack in one process)"
+  ( server_env; export CACHE_URL=dummycache://; "$PY" tools/bench_search.py --json "$OUT/search-$CURRENT_ARTICLES.json" ) || true
 fi
 
 # --- 5. summary ------------------------------------------------------------------------------------
