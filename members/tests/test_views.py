@@ -298,7 +298,7 @@ def test_footer_survives_a_missing_table(reader, monkeypatch):
     def broken(*args, **kwargs):
         raise DatabaseError("no such table")
 
-    monkeypatch.setattr(selectors.Contact.objects, "visible", broken)
+    monkeypatch.setattr(selectors, "_footer_rows", broken)
     data = selectors.footer_contact()
     assert data["name"] == "延安市老区建设促进会" and data["contacts"] == []
     assert cache.get(selectors.FOOTER_CACHE_KEY) is None
@@ -329,10 +329,44 @@ def test_inactive_council_unit_is_absent_from_every_public_page(demo, reader):
 
 
 def test_footer_cost_without_any_members_data(django_assert_num_queries):
-    """What other apps' pages pay for the footer on an empty database: 2 queries cold, 0 warm."""
+    """What other apps' pages pay for the footer on an empty database: 1 query cold, 0 warm."""
     from members.selectors import footer_contact
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         assert footer_contact() == {"name": "延安市老区建设促进会", "second_name": "", "contacts": []}
     with django_assert_num_queries(0):
         footer_contact()
+
+
+def test_footer_reads_names_and_visible_footer_contacts_in_order(django_assert_num_queries):
+    from members.models import Contact
+    from members.selectors import footer_contact
+
+    # Contacts but no organisation record yet: the default name, the contacts still shown.
+    ContactFactory(label="邮箱", kind=Contact.Kind.EMAIL, value="office@example.cn", order=2)
+    ContactFactory(label="电话", value="0911-1234567", order=1, is_sample=True)
+    ContactFactory(label="停用的电话", is_active=False, order=0)
+    ContactFactory(label="不在页脚", in_footer=False, order=0)
+    cache.clear()
+    with django_assert_num_queries(1):
+        data = footer_contact()
+    assert data == {
+        "name": "延安市老区建设促进会",
+        "second_name": "",
+        "contacts": [
+            {"label": "电话", "value": "0911-1234567", "href": "tel:09111234567", "is_sample": True},
+            {"label": "邮箱", "value": "office@example.cn", "href": "mailto:office@example.cn", "is_sample": False},
+        ],
+    }
+
+    # The record's names, once, however many contacts.
+    OrganisationFactory(name="延安市老区建设促进会(测试)", second_name="延安市乡村振兴协会")
+    cache.clear()
+    data = footer_contact()
+    assert (data["name"], data["second_name"]) == ("延安市老区建设促进会(测试)", "延安市乡村振兴协会")
+    assert [c["label"] for c in data["contacts"]] == ["电话", "邮箱"]
+
+    # The record without any footer contact.
+    Contact.objects.update(in_footer=False)
+    cache.clear()
+    assert footer_contact() == {"name": "延安市老区建设促进会(测试)", "second_name": "延安市乡村振兴协会", "contacts": []}
