@@ -287,7 +287,7 @@ def test_health_check(reader):
     assert reader.get("/healthz").json() == {"status": "ok"}
 
 
-# Each page's queries with the footer's cache cold: the channels (1), footer contacts (2),
-# and the page's own reads. The channels are read once per request for the navigation, the
+# Each page's queries with the footer's cache cold: the channels (1), the footer's names and
+# contacts (1), and the page's own reads. The channels are read once per request for the navigation, the
 # home page's blocks and a channel list's channel and sub-channels (news.selectors.channel_tree).
-QUERIES = {"home": 11, "channel": 5, "article": 8}
+QUERIES = {"home": 10, "channel": 4, "article": 7}

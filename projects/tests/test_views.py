@@ -26,8 +26,8 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 # Pinned query counts (anonymous reader): navigation channels + the page's own reads.
-INDEX_QUERIES = 5  # navigation, footer (2), programmes, latest figures
-PROGRAMME_QUERIES = 12  # partner units, footer (2), navigation, programme, figures, milestones, rooms, villages, awards, articles, publications
+INDEX_QUERIES = 4  # navigation, footer, programmes, latest figures
+PROGRAMME_QUERIES = 11  # partner units, footer, navigation, programme, figures, milestones, rooms, villages, awards, articles, publications
 COUNTY_BLOCK_QUERIES = 3  # rooms, villages, awards
 
 
