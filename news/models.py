@@ -88,13 +88,26 @@ class ArticleQuerySet(PublishedQuerySet):
         """Columns and joins that article cards need, without the body."""
         return self.select_related("channel", "channel__parent").defer(*LARGE_FIELDS)
 
-    def for_links(self):
+    def for_links(self, channels=None):
         """Only what a list of links shows (title, summary, date, 置顶, the channel's name and
         address): a third of the columns of ``for_listing``, which halves the home page's
-        article reads in Python (perf, issue 9). Anything else read from these is a query."""
-        return self.select_related("channel").only(
-            "id", "title", "summary", "published_at", "is_pinned", "channel_id", "channel__slug", "channel__name"
-        )
+        article reads in Python (perf, issue 9). Anything else read from these is a query.
+
+        ``channels``: the channels the page has already read (``selectors.channel_tree``,
+        by id). Each article then gets its channel from them, the way a related manager
+        hands its own object to what it reads, instead of a join and a new Channel per
+        article; a channel missing from them is read when first used.
+        """
+        columns = ("id", "title", "summary", "published_at", "is_pinned", "channel_id")
+        if channels is None:
+            return self.select_related("channel").only(*columns, "channel__slug", "channel__name")
+        queryset = self.only(*columns)
+        # Django's own mechanism for objects known in advance (used by related managers).
+        queryset._known_related_objects = {
+            **queryset._known_related_objects,
+            self.model._meta.get_field("channel"): channels,
+        }
+        return queryset
 
     def in_channel_tree(self, channel, *, children=None):
         """Articles of ``channel`` and of its sub-channels.

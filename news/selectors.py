@@ -17,6 +17,7 @@ class ChannelTree:
     navigation: list[Channel]
     children: dict[int, list[Channel]]
     by_slug: dict[str, Channel]
+    by_id: dict[int, Channel]
 
 
 def channel_tree(request=None) -> ChannelTree:
@@ -37,6 +38,7 @@ def channel_tree(request=None) -> ChannelTree:
         navigation=[c for c in channels if c.parent_id is None and c.show_in_nav],
         children=children,
         by_slug={c.slug: c for c in channels},
+        by_id=by_id,
     )
     if request is not None:
         request._channel_tree = tree
@@ -64,7 +66,7 @@ def latest_by_top_channel(*, per_channel: int = 6, request=None) -> list[tuple[C
         # spelled out: an OR across the join to news_channel cannot use an index.
         parts = [
             Article.objects.published()
-            .for_links()
+            .for_links(tree.by_id)
             .filter(channel_id__in=[channel.id, *(child.id for child in tree.children[channel.id])])
             .annotate(top_channel_id=Value(channel.id, output_field=BigIntegerField()))
             .order_by("-published_at", "-id")[:per_channel]
@@ -72,19 +74,19 @@ def latest_by_top_channel(*, per_channel: int = 6, request=None) -> list[tuple[C
         ]
         ranked = parts[0].union(*parts[1:], all=True).order_by("-published_at", "-id") if len(parts) > 1 else parts[0]
     else:
-        ranked = _latest_by_window(channels, per_channel)
+        ranked = _latest_by_window(channels, per_channel, tree.by_id)
     by_channel: dict[int, list[Article]] = {c.id: [] for c in channels}
     for article in ranked:
         by_channel[article.top_channel_id].append(article)
     return [(channel, by_channel[channel.id]) for channel in channels]
 
 
-def _latest_by_window(channels: list[Channel], per_channel: int):
+def _latest_by_window(channels: list[Channel], per_channel: int, known_channels: dict[int, Channel]):
     """SQLite cannot limit the parts of a UNION: number each tree's articles instead."""
     top_channel = Coalesce(F("channel__parent_id"), F("channel_id"))
     return (
         Article.objects.published()
-        .for_links()
+        .for_links(known_channels)
         .annotate(
             top_channel_id=top_channel,
             rank=Window(
@@ -98,16 +100,24 @@ def _latest_by_window(channels: list[Channel], per_channel: int):
     )
 
 
-def headlines(*, limit: int = 3) -> list[Article]:
+def _known_channels(request):
+    """The request's channels by id when a page has them (see ``ArticleQuerySet.for_links``)."""
+    return channel_tree(request).by_id if request is not None else None
+
+
+def headlines(*, limit: int = 3, request=None) -> list[Article]:
     return list(
-        Article.objects.published().for_links().filter(is_headline=True).order_by("-published_at", "-id")[:limit]
+        Article.objects.published()
+        .for_links(_known_channels(request))
+        .filter(is_headline=True)
+        .order_by("-published_at", "-id")[:limit]
     )
 
 
-def pinned(*, limit: int = 5, exclude: list[int] = ()) -> list[Article]:
+def pinned(*, limit: int = 5, exclude: list[int] = (), request=None) -> list[Article]:
     return list(
         Article.objects.published()
-        .for_links()
+        .for_links(_known_channels(request))
         .filter(is_pinned=True)
         .exclude(id__in=exclude)
         .order_by("-published_at", "-id")[:limit]

@@ -69,7 +69,7 @@ class ChannelArticleListView(ElidedPageRangeMixin, ListView):
         return (
             Article.objects.published()
             .in_channel_tree(self.channel, children=children)
-            .for_links()
+            .for_links(selectors.channel_tree(self.request).by_id)
             .order_by("-is_pinned", "-published_at", "-id")
         )
 

@@ -18,11 +18,11 @@ NOTICES_SLUG = "notices"
 
 
 def home(request):
-    top_stories = selectors.headlines(limit=3)
+    top_stories = selectors.headlines(limit=3, request=request)
     blocks = selectors.latest_by_top_channel(per_channel=8, request=request)
     context = {
         "headlines": top_stories,
-        "pinned": selectors.pinned(limit=5, exclude=[a.id for a in top_stories]),
+        "pinned": selectors.pinned(limit=5, exclude=[a.id for a in top_stories], request=request),
         "channel_blocks": [(c, articles[:6]) for c, articles in blocks if c.slug != NOTICES_SLUG],
         "notices": next((block for block in blocks if block[0].slug == NOTICES_SLUG), None),
         # projects: flagship programmes with their headline figures (templates/projects/includes/home_block.html)

@@ -144,3 +144,22 @@ def test_date_filters_show_the_local_day_and_an_iso_time():
     assert day(late_evening_utc) == "2026-11-30"  # already the next day in Yan'an
     assert iso_datetime(late_evening_utc) == "2026-11-30T01:30:05+08:00"
     assert day(None) == iso_datetime(None) == ""
+
+
+@pytest.mark.django_db
+def test_links_take_their_channel_from_the_channels_already_read(django_assert_num_queries):
+    from news.models import Channel
+
+    article = ArticleFactory()
+    known = {channel.id: channel for channel in Channel.objects.all()}
+    with django_assert_num_queries(1):
+        links = list(Article.objects.published().for_links(known).order_by("-published_at"))
+        assert links[0].channel is known[article.channel_id]
+        assert links[0].get_absolute_url() == article.get_absolute_url()
+    # A channel the page has not read (say, created meanwhile) is read when first used.
+    links = list(Article.objects.published().for_links({}))
+    with django_assert_num_queries(1):
+        assert links[0].channel.name == article.channel.name
+    # Without known channels: joined, as before.
+    with django_assert_num_queries(1):
+        assert list(Article.objects.published().for_links())[0].channel.slug == article.channel.slug
