@@ -92,17 +92,20 @@ class ArticleQuerySet(PublishedQuerySet):
         """Only what a list of links shows (title, summary, date, 置顶, the channel's name and
         address): a third of the columns of ``for_listing``, which halves the home page's
         article reads in Python (perf, issue 9). Anything else read from these is a query.
-
-        ``channels``: the channels the page has already read (``selectors.channel_tree``,
-        by id). Each article then gets its channel from them, the way a related manager
-        hands its own object to what it reads, instead of a join and a new Channel per
-        article; a channel missing from them is read when first used.
+        ``channels``: see ``with_channels``; without them the channel is joined.
         """
         columns = ("id", "title", "summary", "published_at", "is_pinned", "channel_id")
         if channels is None:
             return self.select_related("channel").only(*columns, "channel__slug", "channel__name")
-        queryset = self.only(*columns)
-        # Django's own mechanism for objects known in advance (used by related managers).
+        return self.only(*columns).with_channels(channels)
+
+    def with_channels(self, channels: dict):
+        """Each article's channel taken from ``channels`` (by id): the channels the page has
+        already read (``selectors.channel_tree``), instead of a join and a new Channel per
+        article (perf, issue 9). A channel missing from them is read when first used."""
+        queryset = self.all()
+        # Django's own mechanism for objects known in advance (a related manager hands its
+        # object to what it reads this way).
         queryset._known_related_objects = {
             **queryset._known_related_objects,
             self.model._meta.get_field("channel"): channels,

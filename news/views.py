@@ -89,8 +89,13 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        # The search document is large and the page never shows it.
-        return Article.objects.published().select_related("channel", "channel__parent").defer("search_text", "search_vector")
+        # The search document is large and the page never shows it. The channel (with its
+        # parent) comes from the channels the navigation reads anyway.
+        return (
+            Article.objects.published()
+            .defer("search_text", "search_vector")
+            .with_channels(selectors.channel_tree(self.request).by_id)
+        )
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -114,26 +119,13 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        siblings = (
-            Article.objects.published()
-            .filter(channel_id=article.channel_id)
-            .select_related("channel")
-            .only("id", "title", "published_at", "channel__slug")
-        )
-        older = Q(published_at__lt=article.published_at) | Q(
-            published_at=article.published_at, id__lt=article.id
-        )
-        newer = Q(published_at__gt=article.published_at) | Q(
-            published_at=article.published_at, id__gt=article.id
-        )
+        previous_article, next_article = selectors.neighbours(article, selectors.channel_tree(self.request).by_id)
         context.update(
             channel=article.channel,
             section=article.channel.parent or article.channel,
             attachments=list(article.attachments.all()),
-            # The redundant bounds on published_at let PostgreSQL read article_sibling_idx
-            # as a range from this article instead of filtering the whole channel (perf).
-            previous_article=siblings.filter(newer, published_at__gte=article.published_at).order_by("published_at", "id").first(),
-            next_article=siblings.filter(older, published_at__lte=article.published_at).order_by("-published_at", "-id").first(),
+            previous_article=previous_article,
+            next_article=next_article,
             canonical_url=settings.SITE_URL + article.get_absolute_url(),
             crumbs=channel_crumbs(article.channel, current=False),
             article_sizes=ARTICLE_TEXT_SIZES,

@@ -194,6 +194,27 @@ def test_previous_and_next_stay_in_the_channel(reader, channels, article):
     assert "别的栏目" not in html and "未发布的" not in html
 
 
+def test_previous_and_next_order_ties_by_id_and_skip_scheduled_articles(reader, channels, article):
+    same_time_before = ArticleFactory(title="同一时刻先发", channel=channels["work-city"], published_at=article.published_at)
+    same_time_after = ArticleFactory(title="同一时刻后发", channel=channels["work-city"], published_at=article.published_at)
+    ArticleFactory(title="定时发布的", channel=channels["work-city"], published_at=timezone.now() + timedelta(days=1))
+    assert same_time_before.id < same_time_after.id and article.id < same_time_before.id
+    # Equal times: the higher id is the newer one.
+    html = reader.get(same_time_before.get_absolute_url()).text
+    assert f'上一篇:<a href="{same_time_after.get_absolute_url()}">同一时刻后发</a>' in html
+    assert f'下一篇:<a href="{article.get_absolute_url()}">{article.title}</a>' in html
+    html = reader.get(same_time_after.get_absolute_url()).text
+    assert "上一篇:没有了" in html and "定时发布的" not in html
+    html = reader.get(article.get_absolute_url()).text
+    assert "下一篇:没有了" in html
+    # The selector alone (the channel joined instead of taken from the page's channels).
+    from news import selectors
+
+    previous_article, next_article = selectors.neighbours(same_time_before)
+    assert (previous_article, next_article) == (same_time_after, article)
+    assert previous_article.channel.slug == "work-city"
+
+
 def test_qr_code_encodes_the_absolute_url(reader, article, settings):
     import segno
 
@@ -290,4 +311,4 @@ def test_health_check(reader):
 # Each page's queries with the footer's cache cold: the channels (1), the footer's names and
 # contacts (1), and the page's own reads. The channels are read once per request for the navigation, the
 # home page's blocks and a channel list's channel and sub-channels (news.selectors.channel_tree).
-QUERIES = {"home": 10, "channel": 4, "article": 7}
+QUERIES = {"home": 10, "channel": 4, "article": 6}
