@@ -4,6 +4,8 @@ import segno
 from django import template
 from django.utils.safestring import mark_safe
 
+from yanan_portal.templatetags.site_tags import iso_datetime
+
 register = template.Library()
 
 
@@ -64,6 +66,5 @@ def article_jsonld(context, article, canonical_url: str):
 
 
 def _local_iso(moment):
-    from django.utils import timezone
-
-    return timezone.localtime(moment).isoformat() if moment else None
+    # The same text as the page's <time datetime> and article:published_time (site_tags).
+    return iso_datetime(moment) or None

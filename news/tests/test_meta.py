@@ -51,6 +51,7 @@ def test_article_page_has_title_description_canonical_and_open_graph(reader):
     assert data["headline"] == "富硒苹果获奖"
     assert data["url"] == url and data["mainEntityOfPage"]["@id"] == url
     assert data["datePublished"].endswith("+08:00")
+    assert data["datePublished"] == meta(html, "article:published_time")  # one spelling of the time
     assert data["author"] == {"@type": "Person", "name": "李四"}
     assert data["publisher"]["name"] == "延安市老区建设促进会"
 
