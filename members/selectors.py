@@ -90,8 +90,9 @@ def footer_contact() -> dict:
         rows, failed = [], True
     else:
         failed = False
-    name, second_name = (rows[0][0], rows[0][1]) if rows and rows[0][0] is not None else (None, None)
-    if name is None:  # no organisation record yet
+    if rows and rows[0][0] is not None:
+        name, second_name = rows[0][0], rows[0][1]
+    else:  # no organisation record yet
         name, second_name = Organisation._meta.get_field("name").default, ""
     contacts = [
         Contact(label=label, value=value, kind=kind, is_sample=is_sample)  # unsaved: for ``href``
