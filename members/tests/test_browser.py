@@ -2,6 +2,7 @@ import re
 
 import pytest
 
+from conftest import PHONE, new_checked_page
 from members import demo as members_demo
 from members.tests.factories import ensure_counties
 
@@ -70,3 +71,39 @@ def test_map_tiles_are_reachable_by_keyboard(phone_page, branches):
     page.locator("svg a.county-tile", has_text="洛川县").focus()
     page.keyboard.press("Enter")
     _expect_luochuan(page)
+
+
+# Each label's size as drawn (its size in the map's units times the map's scale), and whether
+# its box lies inside its tile's.
+MAP_LABELS_JS = """svg => {
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    return [...svg.querySelectorAll("a.county-tile")].map(tile => {
+        const text = tile.querySelector("text"), box = text.getBoundingClientRect();
+        const rect = tile.querySelector("rect").getBoundingClientRect();
+        return {
+            name: tile.textContent.trim(),
+            drawn: parseFloat(getComputedStyle(text).fontSize) * scale,
+            inside: box.left >= rect.left && box.right <= rect.right && box.top >= rect.top && box.bottom <= rect.bottom,
+        };
+    });
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_map_labels_grow_with_the_readers_text_size_and_stay_inside_their_tiles(chromium, live_server, branches):
+    drawn = {}
+    for size in ("md", "lg", "xl"):
+        page = new_checked_page(chromium, live_server, cookies={"textsize": size}, **PHONE)
+        page.goto("/branches/")
+        labels = page.eval_on_selector(".county-map svg", MAP_LABELS_JS)
+        assert len(labels) == 13
+        assert [label["name"] for label in labels if not label["inside"]] == [], f"labels outside their tiles at {size}"
+        drawn[size] = labels[0]["drawn"]
+        assert page.console_errors == []
+        page.context.close()
+    # On a 390 px phone: about 16 px at 标准, 19 px at 大 and 22 px at 特大 (the widest a
+    # three-character name can be and keep a margin in its tile).
+    assert drawn["md"] >= 15
+    assert drawn["md"] < drawn["lg"] < drawn["xl"]
+    assert drawn["xl"] >= 22, drawn
