@@ -6,11 +6,6 @@ the pixels, stored under a generated name, and accompanied by renditions of seve
 in its own format and in WebP. The stored name carries the master's size, e.g.
 ``photos/2026/11/3f2a…_1600x1067.jpg``, so that pages can write ``srcset``, ``width`` and
 ``height`` without a database query.
-
-An animation (GIF, animated WebP) keeps its frames and their timing when it is small enough
-to re-encode within an upload request (``ANIMATION_MAX_*``): a master GIF and WebP and their
-renditions, all animated; a larger one, or one with a damaged frame, becomes a still photo
-of its first frame, as before.
 """
 
 import io
@@ -25,7 +20,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from PIL import Image, ImageOps, ImageSequence
+from PIL import Image, ImageOps
 
 from .uploads import validate_image
 
@@ -38,13 +33,7 @@ WEBP_QUALITY = 78
 # The article column is 48rem wide at most; on a phone the photo fills the screen.
 DEFAULT_SIZES = "(max-width: 48rem) 100vw, 48rem"
 
-# Animations: frames × width × height of the master, and its width, at most (a festival
-# greeting of 480×360 px and 100 frames is 17 million pixels; its frames then take 70 MB).
-ANIMATION_MAX_FRAMES = 200
-ANIMATION_MAX_PIXELS = 20_000_000
-ANIMATION_MAX_WIDTH = 960
-
-_NAME = re.compile(r"^(?P<stem>.+_(?P<w>\d+)x(?P<h>\d+))\.(?P<ext>jpg|png|gif)$")
+_NAME = re.compile(r"^(?P<stem>.+_(?P<w>\d+)x(?P<h>\d+))\.(?P<ext>jpg|png)$")
 
 
 @dataclass(frozen=True)
@@ -80,82 +69,32 @@ def store_image(upload, *, folder: str) -> StoredImage:
     validate_image(upload)
     upload.seek(0)
     with Image.open(upload) as original:
-        animation = _animation(original)
-        if animation is None:
-            original.seek(0)  # an animation too large to keep: its first frame
-            image = ImageOps.exif_transpose(original)
-            has_alpha = image.mode in {"RGBA", "LA", "PA"} or (
-                image.mode == "P" and "transparency" in image.info
-            )
-            image = image.convert("RGBA" if has_alpha else "RGB")
-    upload.seek(0)
-    if animation is not None:
-        return _store_files(folder, animation.frames[0].size, "gif", animation.encode)
+        # The first frame of an animation: pages have no auto-playing motion (DESIGN.md).
+        original.seek(0)
+        image = ImageOps.exif_transpose(original)
+        has_alpha = image.mode in {"RGBA", "LA", "PA"} or (
+            image.mode == "P" and "transparency" in image.info
+        )
+        image = image.convert("RGBA" if has_alpha else "RGB")
     # A fresh image holds pixels only: no EXIF, GPS, XMP, ICC or comments survive.
     image = Image.frombytes(image.mode, image.size, image.tobytes())
     if image.width > MASTER_MAX_WIDTH:
         image = _resize(image, MASTER_MAX_WIDTH)
     fmt, ext = ("PNG", "png") if has_alpha else ("JPEG", "jpg")
-
-    def encode(width: int) -> dict[str, bytes]:
-        smaller = image if width == image.width else _resize(image, width)
-        return {ext: _encode(smaller, fmt), "webp": _encode(smaller, "WEBP")}
-
-    return _store_files(folder, image.size, ext, encode)
-
-
-def _store_files(folder: str, size: tuple[int, int], ext: str, encode) -> StoredImage:
-    """The master (``encode(its width)``: bytes by extension) and its narrower renditions."""
-    width, height = size
     today = timezone.localdate()
-    stem = f"{folder}/{today:%Y/%m}/{secrets.token_hex(8)}_{width}x{height}"
-    files = {f"{stem}.{extension}": data for extension, data in encode(width).items()}
-    for rendition in rendition_widths(width):
-        files.update({f"{stem}-{rendition}.{extension}": data for extension, data in encode(rendition).items()})
+    stem = f"{folder}/{today:%Y/%m}/{secrets.token_hex(8)}_{image.width}x{image.height}"
+
+    files = {f"{stem}.{ext}": _encode(image, fmt), f"{stem}.webp": _encode(image, "WEBP")}
+    for width in rendition_widths(image.width):
+        smaller = _resize(image, width)
+        files[f"{stem}-{width}.{ext}"] = _encode(smaller, fmt)
+        files[f"{stem}-{width}.webp"] = _encode(smaller, "WEBP")
     for name, data in files.items():
         saved = default_storage.save(name, ContentFile(data))
         # The page derives rendition names from the master's; a renamed file would break them.
         assert saved == name, f"storage renamed {name} to {saved}"
-    return StoredImage(name=f"{stem}.{ext}", width=width, height=height)
-
-
-@dataclass
-class _Animation:
-    frames: list[Image.Image]  # RGBA pixels only, at the master's width
-    durations: list[int]  # milliseconds
-    loop: int
-
-    def encode(self, width: int) -> dict[str, bytes]:
-        frames = self.frames if width == self.frames[0].width else [_resize(f, width) for f in self.frames]
-        gif, webp = io.BytesIO(), io.BytesIO()
-        # Whole frames, each replacing the last (disposal 2), so transparency never smears.
-        frames[0].save(gif, "GIF", save_all=True, append_images=frames[1:], duration=self.durations,
-                       loop=self.loop, disposal=2)
-        frames[0].save(webp, "WEBP", save_all=True, append_images=frames[1:], duration=self.durations,
-                       loop=self.loop, quality=WEBP_QUALITY, method=4)
-        return {"gif": gif.getvalue(), "webp": webp.getvalue()}
-
-
-def _animation(original: Image.Image) -> _Animation | None:
-    """The frames of an animation small enough to keep, else None (a still photo)."""
-    count = getattr(original, "n_frames", 1)
-    if count < 2 or count > ANIMATION_MAX_FRAMES:
-        return None
-    width = min(original.width, ANIMATION_MAX_WIDTH)
-    height = max(1, round(original.height * width / original.width))
-    if width * height * count > ANIMATION_MAX_PIXELS:
-        return None
-    frames, durations = [], []
-    try:
-        for frame in ImageSequence.Iterator(original):
-            rgba = frame.convert("RGBA")
-            # Pixels only, as for a photo: nothing of the file but the picture survives.
-            rgba = Image.frombytes("RGBA", rgba.size, rgba.tobytes())
-            frames.append(rgba if rgba.width == width else rgba.resize((width, height), Image.Resampling.LANCZOS))
-            durations.append(int(frame.info.get("duration") or 100))
-    except (OSError, ValueError, EOFError):
-        return None  # a damaged later frame: the first one is still a good picture
-    return _Animation(frames, durations, int(original.info.get("loop", 0)))
+    upload.seek(0)
+    return StoredImage(name=f"{stem}.{ext}", width=image.width, height=image.height)
 
 
 def rendition_widths(width: int) -> list[int]:
