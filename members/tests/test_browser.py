@@ -5,6 +5,7 @@ import pytest
 from conftest import PHONE, new_checked_page
 from members import demo as members_demo
 from members.tests.factories import ensure_counties
+from yanan_portal.tests.browser_checks import assert_no_console_errors
 
 
 @pytest.fixture
@@ -100,7 +101,7 @@ def test_map_labels_grow_with_the_readers_text_size_and_stay_inside_their_tiles(
         assert len(labels) == 13
         assert [label["name"] for label in labels if not label["inside"]] == [], f"labels outside their tiles at {size}"
         drawn[size] = labels[0]["drawn"]
-        assert page.console_errors == []
+        assert_no_console_errors(page)
         page.context.close()
     # On a 390 px phone: about 16 px at 标准, 19 px at 大 and 22 px at 特大 (the widest a
     # three-character name can be and keep a margin in its tile).

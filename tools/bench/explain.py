@@ -47,9 +47,8 @@ def queries():
     yield "home: pinned", Article.objects.published().for_listing().filter(is_pinned=True).order_by("-published_at", "-id")[:5]
     yield "latest published (feeds, sitemap order)", Article.objects.published().for_listing().order_by("-published_at", "-id")[:20]
     published = Article.objects.published().order_by("published_at", "id")
-    middle = published[published.count() // 2] if published.exists() else None
-    if middle is not None:
-        yield "article: previous and next", selectors.neighbours_query(middle)
+    if count := published.count():
+        yield "article: previous and next", selectors.neighbours_query(published[count // 2])
 
 
 def main(out: str) -> int:
