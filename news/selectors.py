@@ -64,12 +64,10 @@ def latest_by_top_channel(*, per_channel: int = 6, request=None) -> list[tuple[C
         # and stopped after N rows. The window function below reads and sorts every
         # published article (145 ms at 10,000 articles; perf, issue 9). The channel ids are
         # spelled out: an OR across the join to news_channel cannot use an index.
+        latest = Article.objects.published().for_links(tree.by_id).order_by("-published_at", "-id")
         parts = [
-            Article.objects.published()
-            .for_links(tree.by_id)
-            .filter(channel_id__in=[channel.id, *(child.id for child in tree.children[channel.id])])
-            .annotate(top_channel_id=Value(channel.id, output_field=BigIntegerField()))
-            .order_by("-published_at", "-id")[:per_channel]
+            latest.filter(channel_id__in=[channel.id, *(child.id for child in tree.children[channel.id])])
+            .annotate(top_channel_id=Value(channel.id, output_field=BigIntegerField()))[:per_channel]
             for channel in channels
         ]
         ranked = parts[0].union(*parts[1:], all=True).order_by("-published_at", "-id") if len(parts) > 1 else parts[0]

@@ -1,6 +1,8 @@
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
+from news import selectors as news_selectors
+
 from . import charts, selectors
 from .models import Programme
 
@@ -12,7 +14,8 @@ class ProgrammeListView(ListView):
     template_name = "projects/programme_list.html"
 
     def get_queryset(self):
-        return selectors.programme_cards()
+        # The channels the navigation reads anyway give the source articles' addresses.
+        return selectors.programme_cards(news_selectors.channel_tree(self.request).by_id)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(crumbs=[{"name": "品牌项目", "url": None}], **kwargs)

@@ -26,7 +26,7 @@ def home(request):
         "channel_blocks": [(c, articles[:6]) for c, articles in blocks if c.slug != NOTICES_SLUG],
         "notices": next((block for block in blocks if block[0].slug == NOTICES_SLUG), None),
         # projects: flagship programmes with their headline figures (templates/projects/includes/home_block.html)
-        "programme_cards": projects_selectors.programme_cards(),
+        "programme_cards": projects_selectors.programme_cards(selectors.channel_tree(request).by_id),
     }
     return render(request, "home.html", context)
 

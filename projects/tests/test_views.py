@@ -27,6 +27,7 @@ pytestmark = pytest.mark.django_db
 
 # Pinned query counts (anonymous reader): navigation channels + the page's own reads.
 INDEX_QUERIES = 4  # navigation, footer, programmes, latest figures
+SOURCE_QUERIES = 1  # the headline figures' source articles, when any names one
 PROGRAMME_QUERIES = 11  # partner units, footer, navigation, programme, figures, milestones, rooms, villages, awards, articles, publications
 COUNTY_BLOCK_QUERIES = 3  # rooms, villages, awards
 
@@ -83,6 +84,34 @@ def test_index_query_count_does_not_grow_with_rows(reader, seafarers, django_ass
     with django_assert_num_queries(INDEX_QUERIES):
         response = reader.get(reverse("projects:programme-list"))
     assert response.content.decode().count('class="programme-card"') == 4
+
+
+def test_cards_link_a_published_source_article_only_and_read_sources_in_one_query(
+    reader, seafarers, django_assert_num_queries
+):
+    published = ArticleFactory(title="海员座谈会报道")
+    Figure.objects.filter(programme=seafarers, year=2024, measure="累计培训海员").update(source_article=published)
+    cache.clear()
+    with django_assert_num_queries(INDEX_QUERIES + SOURCE_QUERIES):
+        index = reader.get(reverse("projects:programme-list")).content.decode()
+    home = reader.get(reverse("home")).content.decode()
+    for html in (index, home):
+        assert f'来源:<a href="{published.get_absolute_url()}">海员座谈会报道</a>' in html
+
+    # More programmes whose headline figures name sources: still one query for all of them,
+    # and a draft or scheduled source is never linked (the text source shows instead).
+    draft = ArticleFactory(title="草稿来源", status=Article.Status.DRAFT, published_at=None)
+    scheduled = ArticleFactory(title="定时来源", published_at=timezone.now() + timedelta(days=1))
+    for source in (draft, scheduled, ArticleFactory(title="另一篇来源")):
+        FigureFactory(programme=ProgrammeFactory(), year=2024, source_article=source)
+    cache.clear()
+    with django_assert_num_queries(INDEX_QUERIES + SOURCE_QUERIES):
+        index = reader.get(reverse("projects:programme-list")).content.decode()
+    home = reader.get(reverse("home")).content.decode()
+    for html in (index, home):
+        assert "海员座谈会报道" in html and "另一篇来源" in html
+        assert "草稿来源" not in html and "定时来源" not in html
+        assert html.count("来源:测试来源") == 2
 
 
 # --- programme page ------------------------------------------------------------------------
