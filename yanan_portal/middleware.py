@@ -2,6 +2,30 @@
 
 from django.conf import settings
 from django.http import QueryDict
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+
+class RevalidatePagesMiddleware:
+    """A response without its own ``Cache-Control`` (the public pages) is checked with the
+    server each time a browser shows it again.
+
+    Without it, a browser guessed how long to keep a page from its ``Last-Modified`` (a tenth
+    of the article's age): after a reader chose 特大 or 高对比度 it showed its old copy, and
+    an edited or withdrawn article could stay on a phone for days. A page also depends on
+    those two cookies, hence ``Vary: Cookie``. Asking again is cheap: the ETag answers 304
+    when nothing changed. It sits outside the page cache, whose copies carry no such header.
+    Static files, media and the admin set their own ``Cache-Control`` and are left alone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            patch_cache_control(response, no_cache=True)
+            patch_vary_headers(response, ("Cookie",))
+        return response
 
 
 class PermissionsPolicyMiddleware:

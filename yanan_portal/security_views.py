@@ -38,6 +38,9 @@ def bad_request(request, exception):
     return render(request, "400.html", {"reason": reason, "nav_channels": []}, status=400)
 
 
+MEDIA_CACHE_CONTROL = "public, max-age=2592000"
+
+
 def serve_media(request, path, document_root=None):
     """``django.views.static.serve`` with headers that keep uploaded files inert.
 
@@ -60,4 +63,6 @@ def serve_media(request, path, document_root=None):
         )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = MEDIA_CSP
+    # As nginx sends them (deploy/nginx/portal.conf): uploads never change under their name.
+    response.headers["Cache-Control"] = MEDIA_CACHE_CONTROL
     return response

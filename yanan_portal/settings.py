@@ -83,6 +83,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Browsers revalidate pages (字号/配色 cookies, edits, withdrawals); outside the page cache.
+    "yanan_portal.middleware.RevalidatePagesMiddleware",
     # perf: 浏览量 is counted in front of the page cache, and a cached page skips every
     # other middleware (yanan_portal/cache.py; docs/performance-and-deployment.md).
     "yanan_portal.cache.ArticleViewCounterMiddleware",

@@ -249,6 +249,32 @@ def test_article_page_answers_conditional_requests(reader, article):
     assert changed.status_code == 200
 
 
+def test_browsers_revalidate_pages_so_a_new_text_size_or_a_withdrawal_shows_at_once(reader, client, settings, article):
+    """Without Cache-Control a browser kept an article for a tenth of its age (from
+    Last-Modified) and showed the old 字号 after the reader changed it."""
+    url = article.get_absolute_url()
+    for state in ("miss", "hit"):
+        response = get(reader, url)
+        assert response["X-Page-Cache"] == state
+        assert response["Cache-Control"] == "no-cache"
+        assert "Cookie" in response["Vary"]
+    revisit = reader.get(url, HTTP_IF_NONE_MATCH=response["ETag"])
+    assert revisit.status_code == 304 and revisit["Cache-Control"] == "no-cache"
+
+    # The reader picks 特大: the copy the browser holds no longer matches, the new one is sent.
+    reader.cookies["textsize"] = "xl"
+    bigger = reader.get(url, HTTP_IF_NONE_MATCH=response["ETag"])
+    assert bigger.status_code == 200
+    assert 'class="text-xl' in bigger.content.decode()
+
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.WITHDRAWN)
+    page_cache.invalidate_public_pages()
+    assert reader.get(url, HTTP_IF_NONE_MATCH=bigger["ETag"]).status_code == 404
+
+    # What has its own policy keeps it: the admin is never stored.
+    assert "no-store" in client.get(f"/{settings.ADMIN_URL}login/")["Cache-Control"]
+
+
 def test_views_are_counted_on_cached_pages_and_shown_within_a_minute(reader, client, article):
     start = timezone.now()
     with time_machine.travel(start, tick=False):

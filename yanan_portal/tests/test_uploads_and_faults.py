@@ -194,6 +194,8 @@ def test_images_are_shown_inline_with_nosniff(rf, settings, media):
     assert not response.get("Content-Disposition", "inline").startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response["Content-Security-Policy"]
+    # Long-lived, as nginx sends them: a photo never changes under its (random) name.
+    assert response["Cache-Control"] == "public, max-age=2592000"
 
 
 @pytest.mark.parametrize("path, filename", [
