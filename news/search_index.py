@@ -22,6 +22,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable
+from html import unescape
 from pathlib import Path
 
 from django.db import models
@@ -72,7 +73,8 @@ def normalize(text: str) -> str:
 def html_to_text(html: str) -> str:
     # Block ends become spaces so that words of two paragraphs do not run together.
     html = re.sub(r"(?i)<br\s*/?>|</(p|h[1-6]|li|td|th|div|blockquote|figcaption)>", " ", html or "")
-    return normalize(strip_tags(normalize_newlines(html)))
+    # The entities too: "R&amp;D" is searched and shown as "R&D" (the snippet escapes it again).
+    return normalize(unescape(strip_tags(normalize_newlines(html))))
 
 
 def words(run: str) -> list[str]:

@@ -237,6 +237,19 @@ def test_highlight_escapes_and_marks():
 
 
 @pytest.mark.django_db
+def test_excerpt_shows_ampersands_and_angle_brackets_as_typed(reader):
+    """The body stores "R&amp;D"; the excerpt showed the entity, escaped once more."""
+    from news.tests.factories import ArticleFactory
+
+    ArticleFactory(title="研发投入", body="<p>攻关项目 R&amp;D 与 5 &lt; 6,另有 &lt;script&gt; 字样</p>")
+    html = reader.get("/search/", {"q": "攻关"}).content.decode()
+    assert "R&amp;D 与 5 &lt; 6,另有 &lt;script&gt; 字样" in html
+    assert "&amp;amp;" not in html and "&amp;lt;" not in html and "<script>" not in html
+    # "R&D" is found as typed.
+    assert "研发投入" in reader.get("/search/", {"q": "R&D"}).content.decode()
+
+
+@pytest.mark.django_db
 def test_search_page_content(reader, demo):
     response = reader.get("/search/", {"q": "海员"})
     html = response.content.decode()
