@@ -229,3 +229,38 @@ def test_read_aloud_stays_hidden_without_a_chinese_voice(chromium, live_server, 
     page.goto(seed_url())
     expect(page.locator("[data-read-aloud]")).to_be_hidden()
     page.context.close()
+
+
+# Elements whose text must stay on one line: a number split as "10,00 / 0+" or a county
+# as "宝塔 / 区" is misread. A second line is a text box that starts below another one ends
+# (a smaller unit such as <small>人</small> on the same line overlaps it vertically).
+SPLIT_JS = """(selector) => [...document.querySelectorAll(selector)].filter(el => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const boxes = [...range.getClientRects()].filter(r => r.width > 0);
+    return boxes.some(a => boxes.some(b => b.top >= a.bottom - 1));
+}).map(el => el.textContent.trim())"""
+
+FIGURE_PAGES = ["/", "/about/", "/about/leadership/", "/branches/"]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("size", ["lg", "xl"])
+def test_large_text_keeps_numbers_and_names_whole_and_tables_inside_the_page(chromium, live_server, demo_content, size):
+    from projects.models import Programme
+
+    page = new_checked_page(chromium, live_server, cookies={"textsize": size}, **NARROW_PHONE)
+    programmes = [programme.get_absolute_url() for programme in Programme.objects.visible()]
+    assert len(programmes) == 5
+    for url in FIGURE_PAGES + programmes:
+        page.goto(url)
+        expect(page.locator("html")).to_have_class(re.compile(rf"\btext-{size}\b"))
+        assert horizontal_overflow(page) <= 0, f"{url} scrolls sideways at 字号 {size}"
+        assert page.evaluate(SPLIT_JS, ".figure-value, .county-grid a") == [], url
+        # A wide table scrolls inside its own box, which the keyboard can reach.
+        for region in page.locator(".table-scroll").all():
+            assert region.get_attribute("tabindex") == "0" and region.get_attribute("aria-label")
+            assert region.evaluate("el => el.getBoundingClientRect().right") <= 360
+    assert_no_console_errors(page)
+    page.context.close()
