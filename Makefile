@@ -21,6 +21,8 @@ install: $(STAMP)
 # portal with gunicorn + WhiteNoise at http://127.0.0.1:$(PORT). Safe to run again.
 run: export PORTAL_LOCAL ?= 1
 run: export HTTPS ?= off
+# Links that leave the page (QR code, feeds, sitemap, canonical) point at this server's port.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
