@@ -1,4 +1,7 @@
+import dataclasses
+
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -13,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from yanan_portal import images
+from yanan_portal.protected_media import ProtectedFileAdminMixin
 
 from . import services
 from .forms import ArticleAdminForm, PhotoUploadForm, TransitionForm
@@ -31,10 +35,11 @@ class ChannelAdmin(admin.ModelAdmin):
     prepopulated_fields = {}
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(ProtectedFileAdminMixin, admin.TabularInline):
     model = Attachment
     extra = 1
     fields = ["file", "name", "order"]
+    protected_file_urls = {"file": Attachment.get_absolute_url}
 
     def _article_editable(self, request, obj):
         return obj is None or services.can_edit(article=obj, user=request.user)
@@ -167,10 +172,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def has_publish_permission(self, request):
         return services.can_publish(request.user)
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
         if "delete_selected" in actions:
-            delete_selected, name, description = actions["delete_selected"]
+            action = actions["delete_selected"]
+            delete_selected = action.func
 
             def guarded_delete(modeladmin, request, queryset):
                 if queryset.filter(status=Article.Status.PUBLISHED).exists():
@@ -180,7 +186,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
                     return None
                 return delete_selected(modeladmin, request, queryset)
 
-            actions["delete_selected"] = (guarded_delete, name, description)
+            actions["delete_selected"] = dataclasses.replace(action, func=guarded_delete)
         return actions
 
     def has_change_permission(self, request, obj=None):

@@ -147,13 +147,21 @@ class PublicationDetailView(DetailView):
 
 
 def _pdf_response(request, pk: int, *, as_attachment: bool) -> HttpResponse:
-    publication = get_object_or_404(Publication.objects.published().only("title", "pdf"), pk=pk)
+    publications = Publication.objects.only("title", "pdf")
+    if not _may_preview(request.user):
+        # Staff open the PDF of one not yet published from the admin; everyone else gets 404.
+        publications = publications.published()
+    publication = get_object_or_404(publications, pk=pk)
     response = protected_media.file_response(
         publication.pdf, filename=publication.pdf_filename, content_type="application/pdf", as_attachment=as_attachment
     )
     # A PDF is not a page of the site: keep it out of search engines' duplicate results.
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _may_preview(user) -> bool:
+    return user.is_active and user.is_staff and user.has_perm("news.view_publication")
 
 
 def read_pdf(request, pk: int):

@@ -9,6 +9,7 @@ MEDIA_ACCEL_REDIRECT is on (production), or streamed by Django otherwise.
 from urllib.parse import quote
 
 from django.conf import settings
+from django.contrib.admin.widgets import AdminFileWidget
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.http import content_disposition_header
 
@@ -41,3 +42,43 @@ def file_response(field_file, *, filename: str, content_type: str, as_attachment
         response = FileResponse(handle, as_attachment=as_attachment, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+class _LinkedFile:
+    """A stored file as the admin's file widget shows it, with the address that serves it."""
+
+    def __init__(self, field_file, url: str):
+        self.field_file = field_file
+        self.url = url
+
+    def __str__(self):
+        return str(self.field_file)
+
+
+class ProtectedFileWidget(AdminFileWidget):
+    """The admin's "目前:" link of a protected file goes to the view that checks access
+    (which lets staff through), not to its media address, which answers 404 to everyone."""
+
+    def __init__(self, *args, url_of, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.url_of = url_of
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        instance = getattr(value, "instance", None)
+        if context["widget"]["is_initial"] and instance is not None and instance.pk:
+            context["widget"]["value"] = _LinkedFile(value, self.url_of(instance))
+        return context
+
+
+class ProtectedFileAdminMixin:
+    """For a ModelAdmin or inline: ``protected_file_urls`` maps a file field's name to a
+    function giving the address of the view that serves that record's file."""
+
+    protected_file_urls: dict = {}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        url_of = self.protected_file_urls.get(db_field.name)
+        if url_of is not None:
+            kwargs["widget"] = ProtectedFileWidget(url_of=url_of)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -302,3 +302,33 @@ def test_missing_month_and_number_sort_after_known_ones_on_every_database(reader
     assert html.index("《十二月》") < html.index("《一月》") < html.index("《无月份》") < html.index("《去年》")
     overview = text(reader.get(INDEX))
     assert overview.index("《十二月》") < overview.index("《一月》") < overview.index("《无月份》") < overview.index("《去年》")
+
+
+def test_admin_links_the_current_pdf_and_attachment_through_the_views_that_let_staff_in(reader, settings):
+    """Their media addresses answer 404 to everyone (protected_media), so the admin's
+    "目前:" link went nowhere; it now goes to the checking view, which lets staff in."""
+    from django.test import Client
+
+    from news.models import Article
+    from news.tests.factories import AttachmentFactory
+    from news.tests.roles import ADMINISTRATOR, make_staff
+
+    draft_issue = PublicationFactory(status=Publication.Status.DRAFT, published_at=None)
+    draft_article = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    attachment = AttachmentFactory(article=draft_article)
+    client = Client()
+    client.force_login(make_staff("admin", ADMINISTRATOR))
+
+    admin = f"/{settings.ADMIN_URL}"
+    html = client.get(f"{admin}news/publication/{draft_issue.pk}/change/").content.decode()
+    assert f'href="{draft_issue.get_read_url()}"' in html and "/media/publications/pdf/" not in html
+    html = client.get(f"{admin}news/article/{draft_article.pk}/change/").content.decode()
+    assert f'href="{attachment.get_absolute_url()}"' in html and "/media/attachments/" not in html
+
+    # Staff open them; readers still get 404 while they are unpublished.
+    pdf = client.get(draft_issue.get_read_url())
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert client.get(attachment.get_absolute_url()).status_code == 200
+    assert reader.get(draft_issue.get_read_url()).status_code == 404
+    assert reader.get(draft_issue.get_download_url()).status_code == 404
+    assert reader.get(attachment.get_absolute_url()).status_code == 404
