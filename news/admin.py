@@ -1,4 +1,5 @@
 import dataclasses
+import datetime
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
@@ -10,10 +11,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from yanan_portal import images
 from yanan_portal.protected_media import ProtectedFileAdminMixin
@@ -126,6 +129,24 @@ def _message(error) -> str:
     return str(error) or str(_("您没有执行此操作的权限。"))
 
 
+class ReadableChanges(HistoricalRecordContextHelper):
+    """A version's changes as an editor reads them: a state by its Chinese name, times in
+    the site's time zone to the second, yes or no, and "—" for nothing (not "None", UTC with
+    microseconds, "draft" or "Deleted 用户 (pk=None)")."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if value is None or (field.many_to_one and getattr(value, "pk", None) is None):
+            return "—"
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(value, bool):
+            return _("是") if value else _("否")
+        if isinstance(value, datetime.datetime):
+            return date_format(timezone.localtime(value), "Y-m-d H:i:s")
+        return super().prepare_delta_change_value(change, value)
+
+
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleAdminForm
@@ -158,6 +179,15 @@ class ArticleAdmin(SimpleHistoryAdmin):
         _bulk(Action.REPUBLISH, _("重新发布")),
     ]
     history_list_display = ["compare"]
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableChanges(self.model, historical_record)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        for record in historical_records:
+            # Versions saved without a reason showed "None" in the 修改原因 column.
+            record.history_change_reason = record.history_change_reason or ""
 
     class Media:
         css = {"all": ["css/editorial-admin.css"]}

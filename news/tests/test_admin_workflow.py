@@ -1,5 +1,6 @@
 """The editorial workflow through the admin, as each role, including hand-crafted POSTs."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -312,6 +313,25 @@ def test_versions_list_and_restore_through_the_admin(client, as_role):
     assert article.body == "<p>第一稿</p>" and article.status == Status.DRAFT
     assert article.history.count() == 3
     assert article.events.filter(action=ArticleEvent.Action.EDIT_PUBLISHED).count() == 0
+
+
+def test_history_shows_changes_in_words_an_editor_reads(client, as_role):
+    as_role(PUBLISHER)
+    client.post(reverse("admin:news_article_add"), form_data(title="历史"))
+    article = Article.objects.get(title="历史")
+    client.post(transition_url(article, "submit"), {"comment": ""})
+    client.post(transition_url(article, "publish"), {"comment": ""})
+    article.refresh_from_db()
+    assert article.status == Status.PUBLISHED
+
+    html = client.get(reverse("admin:news_article_history", args=[article.pk])).text
+    compact = re.sub(r"\s+", "", html)
+    arrow = "&nbsp;&rarr;&nbsp;&nbsp;"
+    assert f"草稿{arrow}待审核" in compact and f"待审核{arrow}已发布" in compact
+    published_at = timezone.localtime(article.published_at).strftime("%Y-%m-%d%H:%M:%S")
+    assert f"—{arrow}{published_at}" in compact  # local time to the second, "—" for none
+    for raw in ("draft", "review", "pk=None", "+00:00", "None"):
+        assert raw not in re.sub(r"<[^>]*>", "", html), raw  # in the text, not in attributes
 
 
 def test_recycle_bin_page_lists_deleted_articles(client, as_role):
