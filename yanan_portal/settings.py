@@ -292,7 +292,12 @@ MIDDLEWARE.insert(
     "django_otp.middleware.OTPMiddleware",
 )
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
-INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+INSTALLED_APPS += [
+    "yanan_portal.apps.AxesConfig",  # axes, under a Chinese name in the admin
+    "django_otp",
+    "yanan_portal.apps.OTPTOTPConfig",  # django_otp.plugins.otp_totp
+    "yanan_portal.apps.OTPStaticConfig",  # django_otp.plugins.otp_static
+]
 PERMISSIONS_POLICY = (
     "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
     "fullscreen=(self), geolocation=(), gyroscope=(), hid=(), magnetometer=(), microphone=(), "

@@ -134,6 +134,21 @@ def test_admin_password_change_shows_chinese_errors(admin_client, staff):
     assert staff.check_password(PASSWORD)
 
 
+def test_admin_pages_of_login_protection_and_two_step_verification_speak_chinese(admin_client):
+    index = admin_client.get(reverse("admin:index")).content.decode()
+    for chinese in ("登录保护", "登录尝试", "登录失败", "登录日志", "两步验证:手机动态码", "两步验证:备用码"):
+        assert chinese in index, chinese
+    for english in ("Axes", "Access attempts", "Access logs", "Otp_Totp", "Otp_Static"):
+        assert english not in index, english
+    attempts = admin_client.get(reverse("admin:axes_accessattempt_changelist")).content.decode()
+    assert "尝试时间" in attempts and "0 access attempts" not in attempts
+    # Django 6.1's empty choice and the admin's time-zone note (strings new in 6.1).
+    assert "- 请选择 -" in admin_client.get(reverse("admin:news_article_add")).content.decode()
+    catalog = admin_client.get(reverse("admin:jsi18n")).content.decode()
+    assert "Note: Enter times in the %(timezone)s timezone." in catalog
+    assert "\\u8bf7\\u6309 %(timezone)s" in catalog  # 请按 %(timezone)s 时区填写时间, as the JSON escapes it
+
+
 def test_staff_session_ends_after_inactivity_not_during_work(client, staff, settings):
     client.force_login(staff)
     index = reverse("admin:index")
