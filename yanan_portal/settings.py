@@ -293,10 +293,10 @@ MIDDLEWARE.insert(
 )
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 INSTALLED_APPS += [
-    "yanan_portal.apps.AxesConfig",  # axes, under a Chinese name in the admin
+    "yanan_portal.vendor_apps.AxesConfig",  # axes, under a Chinese name in the admin
     "django_otp",
-    "yanan_portal.apps.OTPTOTPConfig",  # django_otp.plugins.otp_totp
-    "yanan_portal.apps.OTPStaticConfig",  # django_otp.plugins.otp_static
+    "yanan_portal.vendor_apps.OTPTOTPConfig",  # django_otp.plugins.otp_totp
+    "yanan_portal.vendor_apps.OTPStaticConfig",  # django_otp.plugins.otp_static
 ]
 PERMISSIONS_POLICY = (
     "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
