@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from yanan_portal import images
@@ -41,8 +42,20 @@ class ChannelAdmin(admin.ModelAdmin):
 class AttachmentInline(ProtectedFileAdminMixin, admin.TabularInline):
     model = Attachment
     extra = 1
-    fields = ["file", "name", "order"]
     protected_file_urls = {"file": Attachment.get_absolute_url}
+    readonly_fields = ["file_link"]
+
+    def get_fields(self, request, obj=None):
+        # Read-only (an article this user may not edit), Django would link the file's media
+        # address, which answers 404: the checking view instead.
+        editable = self.has_change_permission(request, obj)
+        return ["file" if editable else "file_link", "name", "order"]
+
+    @admin.display(description=_("文件"))
+    def file_link(self, attachment):
+        if not attachment.file:
+            return "—"
+        return format_html('<a href="{}">{}</a>', attachment.get_absolute_url(), attachment.file.name)
 
     def _article_editable(self, request, obj):
         return obj is None or services.can_edit(article=obj, user=request.user)
@@ -131,13 +144,15 @@ def _message(error) -> str:
 
 class ReadableChanges(HistoricalRecordContextHelper):
     """A version's changes as an editor reads them: a state by its Chinese name, times in
-    the site's time zone to the second, yes or no, and "—" for nothing (not "None", UTC with
-    microseconds, "draft" or "Deleted 用户 (pk=None)")."""
+    the site's time zone to the second, yes or no, "—" for nothing and "已删除的用户" for a
+    deleted account (not "None", UTC with microseconds, "draft" or "Deleted 用户 (pk=7)")."""
 
     def prepare_delta_change_value(self, change, value):
         field = self.model._meta.get_field(change.field)
         if value is None or (field.many_to_one and getattr(value, "pk", None) is None):
             return "—"
+        if isinstance(value, DeletedObject):
+            return _("已删除的%(name)s") % {"name": value.model._meta.verbose_name}
         if field.choices:
             return dict(field.flatchoices).get(value, value)
         if isinstance(value, bool):

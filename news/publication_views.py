@@ -147,13 +147,17 @@ class PublicationDetailView(DetailView):
 
 
 def _pdf_response(request, pk: int, *, as_attachment: bool) -> HttpResponse:
-    publications = Publication.objects.only("title", "pdf")
+    publications = Publication.objects.only("title", "pdf", "status", "published_at")
     if not _may_preview(request.user):
         # Staff open the PDF of one not yet published from the admin; everyone else gets 404.
         publications = publications.published()
     publication = get_object_or_404(publications, pk=pk)
     response = protected_media.file_response(
-        publication.pdf, filename=publication.pdf_filename, content_type="application/pdf", as_attachment=as_attachment
+        publication.pdf,
+        filename=publication.pdf_filename,
+        content_type="application/pdf",
+        as_attachment=as_attachment,
+        public=publication.is_published,
     )
     # A PDF is not a page of the site: keep it out of search engines' duplicate results.
     response["X-Robots-Tag"] = "noindex"

@@ -276,6 +276,7 @@ def attachment_download(request, pk):
         filename=filename,
         content_type=ATTACHMENT_CONTENT_TYPES.get(kind, "application/octet-stream"),
         as_attachment=True,
+        public=attachment.article.is_published,
     )
 
 

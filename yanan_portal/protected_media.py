@@ -2,7 +2,8 @@
 
 They live in MEDIA_ROOT like every upload, but no one fetches them by their media address
 (nginx answers 404 there, and so does the local media view); a view checks ``published()``
-first and then hands the file over, through nginx's X-Accel-Redirect when
+first (staff who may preview also get those of unpublished records, never stored by a cache)
+and then hands the file over, through nginx's X-Accel-Redirect when
 MEDIA_ACCEL_REDIRECT is on (production), or streamed by Django otherwise.
 """
 
@@ -23,8 +24,13 @@ def is_protected(name: str) -> bool:
     return name.lstrip("/").startswith(PROTECTED_PREFIXES)
 
 
-def file_response(field_file, *, filename: str, content_type: str, as_attachment: bool) -> HttpResponse:
-    """The file of a record the view has already checked, as a download or inline."""
+def file_response(
+    field_file, *, filename: str, content_type: str, as_attachment: bool, public: bool = True
+) -> HttpResponse:
+    """The file of a record the view has already checked, as a download or inline.
+
+    ``public=False``: a file only staff may see (of a record not published), which no cache,
+    shared or in the browser, may keep."""
     if not field_file:
         raise Http404("no file")
     disposition = content_disposition_header(as_attachment=as_attachment, filename=filename)
@@ -41,6 +47,8 @@ def file_response(field_file, *, filename: str, content_type: str, as_attachment
             raise Http404("file missing from storage")
         response = FileResponse(handle, as_attachment=as_attachment, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
+    if not public:
+        response["Cache-Control"] = "private, no-store"
     return response
 
 

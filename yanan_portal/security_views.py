@@ -48,7 +48,9 @@ def serve_media(request, path, document_root=None):
     """
     from .protected_media import is_protected
 
-    if is_protected(path):
+    # Judged on the path static.serve will open: "./attachments/…" or "a/../attachments/…"
+    # must not slip past the check.
+    if is_protected(posixpath.normpath(path)):
         # Attachments and publication PDFs only through the views that check publication.
         raise Http404("受保护的文件")
     try:

@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
@@ -332,6 +333,14 @@ def test_history_shows_changes_in_words_an_editor_reads(client, as_role):
     assert f"—{arrow}{published_at}" in compact  # local time to the second, "—" for none
     for raw in ("draft", "review", "pk=None", "+00:00", "None"):
         assert raw not in re.sub(r"<[^>]*>", "", html), raw  # in the text, not in attributes
+
+    # A change by an account deleted since then.
+    User = get_user_model()
+    gone = make_staff("gone", EDITOR)
+    article.history.filter(history_id=article.history.earliest("history_date").history_id).update(updated_by_id=gone.pk)
+    User.objects.filter(pk=gone.pk).delete()
+    html = client.get(reverse("admin:news_article_history", args=[article.pk])).text
+    assert "已删除的用户" in html and "Deleted" not in html
 
 
 def test_recycle_bin_page_lists_deleted_articles(client, as_role):

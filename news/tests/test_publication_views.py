@@ -325,10 +325,29 @@ def test_admin_links_the_current_pdf_and_attachment_through_the_views_that_let_s
     html = client.get(f"{admin}news/article/{draft_article.pk}/change/").content.decode()
     assert f'href="{attachment.get_absolute_url()}"' in html and "/media/attachments/" not in html
 
-    # Staff open them; readers still get 404 while they are unpublished.
+    # Staff open them, and no cache may keep them; readers still get 404 while they are unpublished.
     pdf = client.get(draft_issue.get_read_url())
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    assert client.get(attachment.get_absolute_url()).status_code == 200
+    assert pdf["Cache-Control"] == "private, no-store"
+    staff_copy = client.get(attachment.get_absolute_url())
+    assert staff_copy.status_code == 200 and staff_copy["Cache-Control"] == "private, no-store"
     assert reader.get(draft_issue.get_read_url()).status_code == 404
     assert reader.get(draft_issue.get_download_url()).status_code == 404
     assert reader.get(attachment.get_absolute_url()).status_code == 404
+
+
+def test_a_read_only_attachment_links_the_checking_view_too(reader, settings):
+    """An editor sees a published article read-only: Django's own read-only display linked
+    the attachment's media address, a 404."""
+    from django.test import Client
+
+    from news.tests.factories import AttachmentFactory
+    from news.tests.roles import EDITOR, make_staff
+
+    attachment = AttachmentFactory()  # of a published article, which an editor may not change
+    editor = Client()
+    editor.force_login(make_staff("editor", EDITOR))
+    html = editor.get(f"/{settings.ADMIN_URL}news/article/{attachment.article.pk}/change/").content.decode()
+    assert f'<a href="{attachment.get_absolute_url()}">' in html and "/media/attachments/" not in html
+    published = reader.get(attachment.get_absolute_url())
+    assert published.status_code == 200 and "private" not in published.get("Cache-Control", "")

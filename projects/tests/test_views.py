@@ -108,8 +108,9 @@ def test_cards_link_a_published_source_article_only_and_read_sources_in_one_quer
     with django_assert_num_queries(INDEX_QUERIES + SOURCE_QUERIES):
         index = reader.get(reverse("projects:programme-list")).content.decode()
     home = reader.get(reverse("home")).content.decode()
+    other = Article.objects.get(title="另一篇来源")
     for html in (index, home):
-        assert "海员座谈会报道" in html and "另一篇来源" in html
+        assert "海员座谈会报道" in html and f'来源:<a href="{other.get_absolute_url()}">另一篇来源</a>' in html
         assert "草稿来源" not in html and "定时来源" not in html
         assert html.count("来源:测试来源") == 2
 

@@ -1,6 +1,7 @@
 """The page cache as a reader's browser sees it: cached copies, text size, no console errors."""
 
 import pytest
+from playwright.sync_api import expect
 
 from news.tests.factories import ArticleFactory, ChannelFactory
 
@@ -51,9 +52,7 @@ def test_an_old_article_takes_the_new_text_size_and_contrast_at_once(phone_page)
 
     tools = phone_page.get_by_role("group", name="阅读设置")
     tools.get_by_role("link", name="字号特大").click()
-    phone_page.wait_for_load_state()
+    expect(phone_page.locator("html")).to_have_class("text-xl contrast-normal")
     assert phone_page.url.endswith(article.get_absolute_url())
-    assert phone_page.evaluate("document.documentElement.className") == "text-xl contrast-normal"
     tools.get_by_role("link", name="高对比度").click()
-    phone_page.wait_for_load_state()
-    assert phone_page.evaluate("document.documentElement.className") == "text-xl contrast-high"
+    expect(phone_page.locator("html")).to_have_class("text-xl contrast-high")

@@ -213,8 +213,10 @@ def test_other_files_are_downloads_never_pages(rf, settings, media, path, filena
 
 
 @pytest.mark.parametrize("path", ["../secret.txt", "covers/../../etc/passwd", "/etc/passwd", "covers/",
-                                  # protected: only through the views that check publication
-                                  "attachments/年报.pdf"])
+                                  # protected: only through the views that check publication,
+                                  # however the path is spelled
+                                  "attachments/年报.pdf", "./attachments/年报.pdf",
+                                  "covers/../attachments/年报.pdf", "covers//../attachments/年报.pdf"])
 def test_media_outside_the_folder_or_listings_are_404(rf, settings, media, path):
     with pytest.raises(Http404):
         serve(rf, settings, path)
