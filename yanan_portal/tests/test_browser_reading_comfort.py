@@ -258,8 +258,17 @@ def test_large_text_keeps_numbers_and_names_whole_and_tables_inside_the_page(chr
         expect(page.locator("html")).to_have_class(re.compile(rf"\btext-{size}\b"))
         assert horizontal_overflow(page) <= 0, f"{url} scrolls sideways at 字号 {size}"
         assert page.evaluate(SPLIT_JS, ".figure-value, .county-grid a") == [], url
-        # A wide table scrolls inside its own box, which the keyboard can reach.
-        for region in page.locator(".table-scroll").all():
+        # Chart labels keep the size the reader chose (the chart scrolls in its box instead).
+        smallest = page.evaluate("""() => Math.min(...[...document.querySelectorAll("svg.chart text")].map(t => {
+            const svg = t.closest("svg");
+            return parseFloat(getComputedStyle(t).fontSize) * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        }))""")
+        assert smallest >= 17 or url not in programmes, f"{url}: chart labels {smallest:.1f} px"
+        if url in programmes:
+            expect(page.locator(".scroll-hint").first).to_have_text("图表较宽,可左右滑动查看全部年份。")
+            expect(page.locator(".scroll-hint").first).to_be_visible()
+        # A wide table or chart scrolls inside its own box, which the keyboard can reach.
+        for region in page.locator(".table-scroll, .chart-scroll").all():
             assert region.get_attribute("tabindex") == "0" and region.get_attribute("aria-label")
             assert region.evaluate("el => el.getBoundingClientRect().right") <= 360
     assert_no_console_errors(page)
