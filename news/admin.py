@@ -20,7 +20,6 @@ from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from yanan_portal import images
-from yanan_portal.protected_media import ProtectedFileAdminMixin
 
 from . import services
 from .forms import ArticleAdminForm, PhotoUploadForm, TransitionForm
@@ -39,23 +38,10 @@ class ChannelAdmin(admin.ModelAdmin):
     prepopulated_fields = {}
 
 
-class AttachmentInline(ProtectedFileAdminMixin, admin.TabularInline):
+class AttachmentInline(admin.TabularInline):
     model = Attachment
     extra = 1
-    protected_file_urls = {"file": Attachment.get_absolute_url}
-    readonly_fields = ["file_link"]
-
-    def get_fields(self, request, obj=None):
-        # Read-only (an article this user may not edit), Django would link the file's media
-        # address, which answers 404: the checking view instead.
-        editable = self.has_change_permission(request, obj)
-        return ["file" if editable else "file_link", "name", "order"]
-
-    @admin.display(description=_("文件"))
-    def file_link(self, attachment):
-        if not attachment.file:
-            return "—"
-        return format_html('<a href="{}">{}</a>', attachment.get_absolute_url(), attachment.file.name)
+    fields = ["file", "name", "order"]
 
     def _article_editable(self, request, obj):
         return obj is None or services.can_edit(article=obj, user=request.user)

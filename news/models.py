@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 
+from yanan_portal import protected_media
 from yanan_portal.publishing import Publishable, PublishedQuerySet
 from yanan_portal.richtext import RICH_TEXT_CONFIG, sanitize_html
 from yanan_portal.uploads import image_field, validate_attachment
@@ -303,7 +304,7 @@ class Attachment(models.Model):
     article = models.ForeignKey(
         Article, verbose_name=_("文章"), on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField(
+    file = protected_media.ProtectedFileField(
         _("文件"),
         upload_to="attachments/%Y/%m/",
         validators=[validate_attachment],

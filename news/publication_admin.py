@@ -4,8 +4,6 @@ from django.contrib import admin
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from yanan_portal.protected_media import ProtectedFileAdminMixin
-
 from .publications import Publication, PublicationStat, TableOfContentsEntry
 
 
@@ -17,7 +15,7 @@ class TableOfContentsInline(admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(ProtectedFileAdminMixin, admin.ModelAdmin):
+class PublicationAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "number", "year", "month", "rating", "status_label", "published_at", "has_pdf"]
     list_filter = ["kind", "status", "year", "is_sample", "counties", "programmes"]
     search_fields = ["title", "summary", "toc_entries__title", "toc_entries__author"]
@@ -34,7 +32,6 @@ class PublicationAdmin(ProtectedFileAdminMixin, admin.ModelAdmin):
         (_("记录"), {"classes": ["collapse"], "fields": ["is_sample", "created_at", "updated_at"]}),
     ]
     actions = ["publish_now", "withdraw"]
-    protected_file_urls = {"pdf": Publication.get_read_url}
 
     @admin.display(description=_("状态"), ordering="status")
     def status_label(self, obj):

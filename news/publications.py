@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
+from yanan_portal import protected_media
 from yanan_portal.publishing import Publishable, PublishedQuerySet
 from yanan_portal.uploads import ATTACHMENT_KINDS, image_field
 
@@ -148,8 +149,9 @@ class Publication(Publishable, models.Model):
     cover_thumb = models.ImageField(_("封面缩略图"), upload_to="publications/thumbs/", blank=True, editable=False)
     cover_thumb_width = models.PositiveSmallIntegerField(default=0, editable=False)
     cover_thumb_height = models.PositiveSmallIntegerField(default=0, editable=False)
-    pdf = models.FileField(
+    pdf = protected_media.ProtectedFileField(
         _("PDF 文件"),
+        url_method="get_read_url",
         upload_to=_pdf_path,
         blank=True,
         validators=[validate_pdf],

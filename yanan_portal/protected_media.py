@@ -10,7 +10,8 @@ MEDIA_ACCEL_REDIRECT is on (production), or streamed by Django otherwise.
 from urllib.parse import quote
 
 from django.conf import settings
-from django.contrib.admin.widgets import AdminFileWidget
+from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.http import content_disposition_header
 
@@ -52,41 +53,31 @@ def file_response(
     return response
 
 
-class _LinkedFile:
-    """A stored file as the admin's file widget shows it, with the address that serves it."""
+class ProtectedFieldFile(FieldFile):
+    """The address of a protected file is the view that checks who may read it: the admin's
+    "目前:" link, its read-only display and any template get one that works, where the
+    storage's media address answers 404 to everyone."""
 
-    def __init__(self, field_file, url: str):
-        self.field_file = field_file
-        self.url = url
+    @property
+    def url(self):
+        self._require_file()
+        if self.instance.pk is None:
+            return super().url  # not saved yet: no view knows it
+        return getattr(self.instance, self.field.url_method)()
 
-    def __str__(self):
-        return str(self.field_file)
 
+class ProtectedFileField(models.FileField):
+    """A FileField under PROTECTED_PREFIXES; ``url_method``: the model's method giving the
+    address of the view that serves the file."""
 
-class ProtectedFileWidget(AdminFileWidget):
-    """The admin's "目前:" link of a protected file goes to the view that checks access
-    (which lets staff through), not to its media address, which answers 404 to everyone."""
+    attr_class = ProtectedFieldFile
 
-    def __init__(self, *args, url_of, **kwargs):
+    def __init__(self, *args, url_method: str = "get_absolute_url", **kwargs):
+        self.url_method = url_method
         super().__init__(*args, **kwargs)
-        self.url_of = url_of
 
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        instance = getattr(value, "instance", None)
-        if context["widget"]["is_initial"] and instance is not None and instance.pk:
-            context["widget"]["value"] = _LinkedFile(value, self.url_of(instance))
-        return context
-
-
-class ProtectedFileAdminMixin:
-    """For a ModelAdmin or inline: ``protected_file_urls`` maps a file field's name to a
-    function giving the address of the view that serves that record's file."""
-
-    protected_file_urls: dict = {}
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        url_of = self.protected_file_urls.get(db_field.name)
-        if url_of is not None:
-            kwargs["widget"] = ProtectedFileWidget(url_of=url_of)
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if self.url_method != "get_absolute_url":
+            kwargs["url_method"] = self.url_method
+        return name, path, args, kwargs
