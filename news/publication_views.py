@@ -13,6 +13,7 @@ from members.models import CountyBranch
 from projects.models import Programme
 from yanan_portal import protected_media
 from yanan_portal.pagination import ElidedPageRangeMixin
+from yanan_portal.publishing import may_preview
 
 from . import publication_selectors as selectors
 from .publications import Publication
@@ -148,7 +149,7 @@ class PublicationDetailView(DetailView):
 
 def _pdf_response(request, pk: int, *, as_attachment: bool) -> HttpResponse:
     publications = Publication.objects.only("title", "pdf", "status", "published_at")
-    if not _may_preview(request.user):
+    if not may_preview(request.user, Publication):
         # Staff open the PDF of one not yet published from the admin; everyone else gets 404.
         publications = publications.published()
     publication = get_object_or_404(publications, pk=pk)
@@ -162,10 +163,6 @@ def _pdf_response(request, pk: int, *, as_attachment: bool) -> HttpResponse:
     # A PDF is not a page of the site: keep it out of search engines' duplicate results.
     response["X-Robots-Tag"] = "noindex"
     return response
-
-
-def _may_preview(user) -> bool:
-    return user.is_active and user.is_staff and user.has_perm("news.view_publication")
 
 
 def read_pdf(request, pk: int):

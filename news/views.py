@@ -10,6 +10,7 @@ from django.views.generic import DetailView, ListView
 
 from yanan_portal import protected_media
 from yanan_portal.pagination import ElidedPageRangeMixin
+from yanan_portal.publishing import may_preview
 
 from . import search, selectors
 from .models import Article, Attachment
@@ -211,11 +212,9 @@ class SearchView(ElidedPageRangeMixin, ListView):
             crumbs=[{"name": "搜索", "url": None}],
         )
         return context
+
+
 # --- Editorial workflow (issue 3): staff preview and attachment downloads -----------------
-
-
-def _may_preview(user) -> bool:
-    return user.is_active and user.is_staff and user.has_perm("news.view_article")
 
 
 class ArticlePreviewView(ArticleDetailView):
@@ -228,7 +227,7 @@ class ArticlePreviewView(ArticleDetailView):
         return Article.objects.select_related("channel", "channel__parent")
 
     def get(self, request, *args, **kwargs):
-        if not _may_preview(request.user):
+        if not may_preview(request.user, Article):
             raise Http404
         self.object = self.get_object()
         response = self.render_to_response(self.get_context_data(object=self.object))
@@ -264,7 +263,7 @@ def attachment_download(request, pk):
     """An attachment as a download with its real type and original name; only for
     published articles (and for staff previewing an unpublished one)."""
     attachments = Attachment.objects.select_related("article")
-    if not _may_preview(request.user):
+    if not may_preview(request.user, Article):
         attachments = attachments.filter(article__in=Article.objects.published())
     attachment = get_object_or_404(attachments, pk=pk)
     kind = attachment.kind.upper()

@@ -17,6 +17,13 @@ class PublishedQuerySet(models.QuerySet):
         return self.filter(status=PUBLISHED, published_at__lte=timezone.now())
 
 
+def may_preview(user, model) -> bool:
+    """Staff who may view ``model`` in the admin also see its records that are not public yet
+    (previews and their files); everyone else gets what ``published()`` allows."""
+    opts = model._meta
+    return user.is_active and user.is_staff and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+
+
 class Publishable:
     """For models with ``status`` and ``published_at`` fields and a ``PublishedQuerySet``."""
 
