@@ -25,9 +25,13 @@ def _page_cache_only_where_tested(request, settings):
 def _clear_cache():
     from django.core.cache import cache
 
+    from yanan_portal.cache import _worker_copies
+
     cache.clear()
+    _worker_copies.clear()
     yield
     cache.clear()
+    _worker_copies.clear()
 
 
 @pytest.fixture(autouse=True)

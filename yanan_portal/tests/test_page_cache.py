@@ -347,6 +347,93 @@ def test_redis_cache_shares_pages_and_generation(reader, settings, channel, arti
         _clear_redis_prefix(settings.CACHES["default"]["KEY_PREFIX"])
 
 
+@pytest.fixture
+def shared_cache(settings):
+    """The page cache on Redis, with this test's own keys."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "yanan_portal.cache.FaultTolerantRedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/9",
+            "KEY_PREFIX": "perf-copies-test",
+        }
+    }
+    _clear_redis_prefix("perf-copies-test")
+    yield
+    _clear_redis_prefix("perf-copies-test")
+
+
+def _keys_read_from(monkeypatch):
+    from django.core.cache import caches
+
+    cache = caches["default"]  # the backend itself: the proxy follows settings.CACHES
+    read = []
+    original_get, original_get_many = cache.get, cache.get_many
+    monkeypatch.setattr(cache, "get", lambda key, *args, **kwargs: read.append(key) or original_get(key, *args, **kwargs))
+    monkeypatch.setattr(cache, "get_many", lambda keys, *args, **kwargs: read.extend(keys) or original_get_many(keys, *args, **kwargs))
+    return read
+
+
+@pytest.mark.skipif(not _redis_available(), reason="Redis 未运行 (127.0.0.1:6379)")
+def test_a_worker_serves_its_own_copy_and_asks_redis_only_for_the_generation(reader, shared_cache, channel, article, monkeypatch):
+    url = channel_url(channel)
+    assert get(reader, url)["X-Page-Cache"] == "miss"
+    first_hit = get(reader, url)  # read from Redis, and copied into this worker
+    read = _keys_read_from(monkeypatch)
+    again = get(reader, url)
+    assert again["X-Page-Cache"] == "hit"
+    assert again.content == first_hit.content
+    assert read == [page_cache.GENERATION_KEY]
+
+
+@pytest.mark.skipif(not _redis_available(), reason="Redis 未运行 (127.0.0.1:6379)")
+def test_a_workers_copy_is_dropped_when_another_server_publishes(reader, shared_cache, channel, article):
+    url = channel_url(channel)
+    get(reader, url)
+    get(reader, url)  # this worker now holds a copy
+    # Another server publishes: it only bumps the shared generation in Redis.
+    page_cache._bump("none")
+    Article.objects.filter(pk=article.pk).update(title="另一台服务器改过的标题")
+    response = get(reader, url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "另一台服务器改过的标题" in response.content.decode()
+
+
+@pytest.mark.skipif(not _redis_available(), reason="Redis 未运行 (127.0.0.1:6379)")
+def test_past_its_lifetime_a_workers_copy_gives_way_to_the_page_another_worker_rendered(reader, shared_cache, settings, channel, article):
+    settings.PAGE_CACHE_SECONDS = 60
+    url = channel_url(channel)
+    key = page_cache.page_key(f"http://testserver{url}", "md-normal")
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        get(reader, url)
+        get(reader, url)
+        old_copy = page_cache._worker_copies.get(key)
+    assert old_copy is not None
+    with time_machine.travel(start + timedelta(seconds=61), tick=False):
+        # Another worker renders the page again after its lifetime (here: this one, without its copy)...
+        page_cache._worker_copies.delete(key)
+        Article.objects.filter(pk=article.pk).update(title="过期后重新生成的标题")
+        assert get(reader, url)["X-Page-Cache"] == "miss"
+        # ...while this worker still holds the old copy: it takes the new page, not render a third time.
+        page_cache._worker_copies.set(key, old_copy)
+        response = get(reader, url)
+        assert response["X-Page-Cache"] == "hit"
+        assert "过期后重新生成的标题" in response.content.decode()
+
+
+@pytest.mark.skipif(not _redis_available(), reason="Redis 未运行 (127.0.0.1:6379)")
+def test_a_restarted_redis_never_matches_a_workers_old_copy(reader, shared_cache, channel, article):
+    url = channel_url(channel)
+    _clear_redis_prefix("perf-copies-test")  # a Redis that has never seen a change
+    get(reader, url)
+    get(reader, url)  # this worker now holds a copy
+    _clear_redis_prefix("perf-copies-test")  # Redis restarted: no generation, no pages
+    Article.objects.filter(pk=article.pk).update(title="重启之后改过的标题")
+    response = get(reader, url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "重启之后改过的标题" in response.content.decode()
+
+
 @pytest.mark.skipif(not _redis_available(), reason="Redis 未运行 (127.0.0.1:6379)")
 def test_redis_cache_keeps_one_client_per_pool():
     # Django builds a redis.Redis per command; building one costs a quarter of a cached
