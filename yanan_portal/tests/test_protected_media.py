@@ -72,3 +72,23 @@ def test_publication_pdf_behind_nginx(reader, settings):
     assert response["X-Accel-Redirect"] == "/protected-media/" + quote(published.pdf.name)
     assert published.pdf.name.startswith("publications/pdf/")
     assert reader.get(reverse("publications:download", args=[draft.pk])).status_code == 404
+
+
+def test_every_protected_file_field_saves_under_a_folder_that_nginx_and_django_refuse():
+    """PROTECTED_PREFIXES and nginx's 404 locations are written out by hand: a new
+    ProtectedFileField, or a changed upload_to, must land under one of them."""
+    from pathlib import Path
+
+    from django.apps import apps
+    from django.conf import settings
+
+    from yanan_portal.protected_media import PROTECTED_PREFIXES, ProtectedFileField, is_protected
+
+    nginx = (Path(settings.BASE_DIR) / "deploy" / "nginx" / "portal.conf").read_text()
+    fields = [f for model in apps.get_models() for f in model._meta.fields if isinstance(f, ProtectedFileField)]
+    assert {f"{f.model.__name__}.{f.name}" for f in fields} == {"Attachment.file", "Publication.pdf"}
+    for field in fields:
+        name = field.generate_filename(field.model(), "样例.pdf")
+        assert is_protected(name), f"{field} saves to {name}, outside {PROTECTED_PREFIXES}"
+    for prefix in PROTECTED_PREFIXES:
+        assert f"location /media/{prefix} {{ return 404; }}" in nginx
