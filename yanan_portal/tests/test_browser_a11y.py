@@ -159,3 +159,17 @@ def test_server_error_page_is_valid_and_accessible(chromium, live_server, a11y_t
     assert_axe_clean(page)
     assert horizontal_overflow(page) <= 0
     page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("name", ["50x.html", "413.html", "414.html"])
+def test_nginx_error_pages_are_valid_and_accessible(chromium, live_server, a11y_tools, name):
+    """static/errors/: what nginx shows when the portal cannot answer (deploy/nginx/portal.conf)."""
+    html = (Path(__file__).resolve().parents[2] / "static" / "errors" / name).read_text()
+    assert_html_valid(html, url=name)
+    page = new_checked_page(chromium, live_server, **NARROW_PHONE)
+    page.set_content(html)
+    assert_axe_clean(page)
+    assert horizontal_overflow(page) <= 0
+    page.context.close()

@@ -6,9 +6,6 @@ Runs in .ci/run (PostgreSQL and Redis up); skipped on SQLite.
 import http.cookiejar
 import os
 import re
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -17,7 +14,6 @@ import uuid
 from html.parser import HTMLParser
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.urls import reverse
@@ -26,16 +22,12 @@ from django.utils import timezone
 from news.models import Article, Attachment
 from news.tests.factories import ArticleFactory, ChannelFactory
 
+from . import servers
+
 REDIS_URL = os.environ.get("SCALE_OUT_REDIS_URL", "redis://127.0.0.1:6379/9")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Browser:
@@ -139,62 +131,24 @@ def shared_redis(settings):
 def two_instances(shared_redis, settings, tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only (runs in .ci/run)")
-    db = connection.settings_dict
-    database_url = (
-        f"postgres://{urllib.parse.quote(db['USER'] or '')}:{urllib.parse.quote(db['PASSWORD'] or '')}"
-        f"@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
     media = settings.MEDIA_ROOT
     media.mkdir(parents=True, exist_ok=True)
     env = {
-        **os.environ,
         "DEBUG": "0",
         "PORTAL_LOCAL": "1",
         "HTTPS": "off",
         "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": servers.database_url(),
         "CACHE_URL": REDIS_URL,
         "CACHE_KEY_PREFIX": shared_redis,
         "MEDIA_ROOT": str(media),
-        "SERVE_MEDIA": "1",  # nginx serves the shared folder in production
+        "SERVE_MEDIA": "1",  # nginx serves the shared folder in production (test_nginx_site.py)
         "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
         "WEB_CONCURRENCY": "2",
         "GUNICORN_ACCESS_LOG": str(tmp_path / "access.log"),
     }
-    servers = []
-    try:
-        for name in ("a", "b"):
-            port = _free_port()
-            log = open(tmp_path / f"gunicorn-{name}.log", "wb")
-            process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "yanan_portal.wsgi", "--config", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
-                cwd=settings.BASE_DIR,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            servers.append((process, f"http://127.0.0.1:{port}", log))
-        for process, base, _ in servers:
-            deadline = time.monotonic() + 60
-            while True:
-                assert process.poll() is None, (tmp_path / "gunicorn-a.log").read_text() + (tmp_path / "gunicorn-b.log").read_text()
-                try:
-                    with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    pass
-                assert time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.3)
-        yield servers[0][1], servers[1][1]
-    finally:
-        for process, _, log in servers:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-            log.close()
+    with servers.gunicorn_instances(("a", "b"), env, tmp_path) as running:
+        yield running["a"][1], running["b"][1]
 
 
 def test_two_instances_share_pages_sessions_and_uploads(two_instances):
