@@ -25,13 +25,15 @@ def _page_cache_only_where_tested(request, settings):
 def _clear_cache():
     from django.core.cache import cache
 
-    from yanan_portal.cache import _worker_copies
+    from yanan_portal import cache as page_cache
 
     cache.clear()
-    _worker_copies.clear()
+    page_cache._worker_copies.clear()
+    page_cache._unwritten_generation = None
     yield
     cache.clear()
-    _worker_copies.clear()
+    page_cache._worker_copies.clear()
+    page_cache._unwritten_generation = None
 
 
 @pytest.fixture(autouse=True)

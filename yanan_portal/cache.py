@@ -53,9 +53,9 @@ logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
 NEXT_PUBLICATION_KEY = "pagecache:next-publication:{generation}"
-# A page's entry records the generation it was made in; with a shared cache the generation
-# and the page come back in one round trip (get_many), and an entry of an older
-# generation is a miss.
+# A page's entry records the generation it was made in; an entry of an older generation is
+# a miss. With a shared cache a request reads the generation and, unless this worker holds
+# a fresh copy of the page (_worker_copies), the page in the same round trip (get_many).
 PAGE_KEY = "pagecache:page:{variant}:{digest}"
 
 
@@ -80,8 +80,11 @@ REFRESH_CLAIM_KEY = "pagecache:refresh:{key}"
 # With a shared cache (Redis), each worker also keeps its own copy of the pages it served
 # lately, checked against the shared generation on every request: a hit then moves a few
 # bytes from Redis instead of the whole page (cached home page +4 % req/s in an A/B run;
-# perf, issue 9). Bounded: at most WORKER_COPIES pages (10–60 KB each) per worker.
-WORKER_COPIES = 300
+# perf, issue 9). Bounded: at most WORKER_COPIES pages of at most WORKER_COPY_MAX_BYTES
+# (pages are 10–60 KB; a sitemap section of 5,000 addresses, about 600 KB, is not copied),
+# so at most 25 MB a worker whatever addresses are asked for.
+WORKER_COPIES = 200
+WORKER_COPY_MAX_BYTES = 128 * 1024
 _worker_copies = LocMemCache("page-cache-worker-copies", {"OPTIONS": {"MAX_ENTRIES": WORKER_COPIES, "CULL_FREQUENCY": 3}})
 
 
@@ -140,8 +143,34 @@ def _new_generation() -> str:
             caches["default"].clear()
             return current_generation()
     generation = _unique_generation()
-    caches["default"].set(GENERATION_KEY, generation, timeout=None)
+    _write_shared_generation(generation)
     return generation
+
+
+# A new generation that could not be written to Redis: written before this worker serves its
+# next page. Without it, Redis answering again would let every server serve pages from before
+# a withdrawal for up to PAGE_CACHE_SECONDS.
+_unwritten_generation: str | None = None
+
+
+def _write_shared_generation(generation: str) -> bool:
+    """Write the generation even during FaultTolerantRedisCache's pause after an error: that
+    pause is for readers, and a dropped bump would leave the old pages on every server."""
+    global _unwritten_generation
+    cache = caches["default"]
+    try:
+        if isinstance(cache, FaultTolerantRedisCache):
+            RedisCache.set(cache, GENERATION_KEY, generation, timeout=None)
+        else:
+            cache.set(GENERATION_KEY, generation, timeout=None)
+    except Exception as error:  # whatever the backend raises: the editor's save must go through
+        logger.error("页面缓存:新的缓存代号未能写入(%s),本进程在写入之前不使用缓存", error)
+        _unwritten_generation = generation
+        if isinstance(cache, FaultTolerantRedisCache):
+            cache._down_until = time.monotonic() + cache.RETRY_AFTER
+        return False
+    _unwritten_generation = None
+    return True
 
 
 def _bump(upcoming: float | str) -> None:
@@ -235,6 +264,12 @@ class PageCacheMiddleware:
             return self.get_response(request)  # CommonMiddleware answers 400
         key = page_key(url, _variant(request))
         claim_key = REFRESH_CLAIM_KEY.format(key=key)
+        if _unwritten_generation is not None and not _is_process_local(caches["default"]):
+            # Nothing from the shared cache until it knows of the change; tried again at most
+            # once per pause, so that an outage does not cost every request a timeout.
+            paused = time.monotonic() < getattr(caches["default"], "_down_until", 0.0)
+            if paused or not _write_shared_generation(_unwritten_generation):
+                return self.get_response(request)
         try:
             if _is_process_local(caches["default"]):
                 generation, entry = current_generation(), caches["default"].get(key)
@@ -284,15 +319,20 @@ class PageCacheMiddleware:
         page; otherwise the shared entry is read and copied here.
         """
         copy = _worker_copies.get(key)
-        if copy is None:
-            found = caches["default"].get_many([GENERATION_KEY, key])
-            generation, entry = _shared_generation(found.get(GENERATION_KEY)), found.get(key)
-        else:
+        if copy is not None and time.time() < copy.get("fresh_until", copy["expires_at"]):
             generation = _shared_generation(caches["default"].get(GENERATION_KEY))
-            if copy["generation"] == generation and time.time() < copy.get("fresh_until", copy["expires_at"]):
+            if copy["generation"] == generation:
                 return generation, copy
             entry = caches["default"].get(key)
-        if entry is not None and entry["generation"] == generation and "expires_at" in entry:
+        else:
+            found = caches["default"].get_many([GENERATION_KEY, key])
+            generation, entry = _shared_generation(found.get(GENERATION_KEY)), found.get(key)
+        if (
+            entry is not None
+            and entry["generation"] == generation
+            and "expires_at" in entry
+            and len(entry["content"]) <= WORKER_COPY_MAX_BYTES
+        ):
             _worker_copies.set(key, entry, timeout=max(0, entry["expires_at"] - time.time()))
         return generation, entry
 
@@ -337,8 +377,10 @@ class PageCacheMiddleware:
             timeout = min(timeout, own_limit)
         grace = REFRESH_GRACE_SECONDS
         until_publication = _seconds_until_next_publication(generation)
-        if until_publication is not None and until_publication <= timeout:
-            timeout, grace = until_publication, 0  # the scheduled article must appear on time
+        if until_publication is not None and until_publication <= timeout + grace:
+            # The scheduled article must appear on time: no old copy served past it, not even
+            # within the grace.
+            timeout, grace = min(timeout, until_publication), 0
         if timeout <= 0:
             return
         if not response.has_header("ETag"):
