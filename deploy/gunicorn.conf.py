@@ -10,9 +10,8 @@ worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 30
 keepalive = 5
-# nginx reads request lines up to 8 KB (large_client_header_buffers) and answers longer ones
-# with its Chinese 414 page; gunicorn's own limit (4 KB by default) would answer those
-# between with an English 400.
+# nginx answers addresses over 8 KB with its Chinese 414 page (deploy/nginx/portal.conf);
+# gunicorn's own limit (4 KB by default) would answer those between with an English 400.
 limit_request_line = 8190
 # The application is imported once, in the master, and each worker is a fork of it: a
 # worker that is recycled (max_requests) or replaced after a crash starts in milliseconds

@@ -163,7 +163,7 @@ def test_server_error_page_is_valid_and_accessible(chromium, live_server, a11y_t
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("name", ["50x.html", "413.html", "414.html"])
+@pytest.mark.parametrize("name", ["50x.html", "404.html", "413.html", "414.html"])
 def test_nginx_error_pages_are_valid_and_accessible(chromium, live_server, a11y_tools, name):
     """static/errors/: what nginx shows when the portal cannot answer (deploy/nginx/portal.conf)."""
     html = (Path(__file__).resolve().parents[2] / "static" / "errors" / name).read_text()

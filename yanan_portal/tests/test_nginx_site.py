@@ -102,6 +102,18 @@ class Client:
         return self.request("GET", path, headers=headers)
 
 
+def _curl_http2(port: int, path: str) -> tuple[int, str, str]:
+    """(status, HTTP version, body) of a GET over HTTP/2; Python's http.client speaks only 1.1."""
+    result = subprocess.run(
+        ["curl", "-sk", "--http2", "--resolve", f"{HOST}:{port}:127.0.0.1", "-w", "\n%{http_code} %{http_version}",
+         f"https://{HOST}:{port}{path}"],
+        capture_output=True, text=True, timeout=30,
+    )
+    body, _, tail = result.stdout.rpartition("\n")
+    status, version = tail.split()
+    return int(status), version, body
+
+
 @pytest.fixture
 def nginx_site(settings, tmp_path):
     if connection.vendor != "postgresql":
@@ -242,7 +254,7 @@ def test_nginx_moves_to_the_other_instance_and_explains_its_own_errors_in_chines
     upload.putrequest("POST", "/admin/news/article/add/", skip_host=True)
     upload.putheader("Host", HOST)
     upload.putheader("Content-Type", "multipart/form-data; boundary=x")
-    upload.putheader("Content-Length", str(61 * 1024 * 1024))
+    upload.putheader("Content-Length", str(111 * 1024 * 1024))  # publication PDFs may be 100 MB
     upload.endheaders()
     response = upload.getresponse()
     assert response.status == 413
@@ -255,6 +267,15 @@ def test_nginx_moves_to_the_other_instance_and_explains_its_own_errors_in_chines
     assert status == 414 and "网址太长" in body.decode()
     status, _, body = client.get("/news/" + "x" * 6000 + "/")
     assert status == 404 and "延安市老区建设促进会" in body.decode()
+    # The same over HTTP/2, as phones connect.
+    for length, expected_status, expected_text in ((9000, 414, "网址太长"), (6000, 404, "延安市老区建设促进会")):
+        status, version, body = _curl_http2(client.port, "/news/" + "x" * length + "/")
+        assert (version, status) == ("2", expected_status) and expected_text in body
+
+    # nginx's own 404s (a missing static file, a refused media folder) are Chinese too.
+    for path in ("/static/css/no-such-file.css", "/media/attachments/2026/01/x.pdf"):
+        status, _, body = client.get(path)
+        assert status == 404 and "页面不存在" in body.decode()
 
     # One instance stops: readers do not notice.
     (process_a, _), (process_b, _) = nginx_site["instances"]["a"], nginx_site["instances"]["b"]
