@@ -244,6 +244,31 @@ SPLIT_JS = """(selector) => [...document.querySelectorAll(selector)].filter(el =
 FIGURE_PAGES = ["/", "/about/", "/about/leadership/", "/branches/"]
 
 
+CHART_LABEL_PX_JS = """() => Math.min(...[...document.querySelectorAll("svg.chart text")].map(t => {
+    const svg = t.closest("svg");
+    return parseFloat(getComputedStyle(t).fontSize) * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+}))"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_chart_labels_stay_readable_on_a_phone_at_standard_size(chromium, live_server, demo_content):
+    from projects.models import Programme
+
+    page = new_checked_page(chromium, live_server, **NARROW_PHONE)
+    for programme in Programme.objects.visible():
+        page.goto(programme.get_absolute_url())
+        assert page.locator("svg.chart").count() > 0
+        # The chart fits the screen (no sideways scrolling at 标准) and its labels stay at 12 px or more.
+        assert horizontal_overflow(page) <= 0
+        for region in page.locator(".chart-scroll").all():
+            assert region.evaluate("el => el.scrollWidth <= el.clientWidth + 1")
+        smallest = page.evaluate(CHART_LABEL_PX_JS)
+        assert smallest >= 12, f"{programme.get_absolute_url()}: chart labels {smallest:.1f} px"
+    assert_no_console_errors(page)
+    page.context.close()
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("size", ["lg", "xl"])
@@ -259,10 +284,7 @@ def test_large_text_keeps_numbers_and_names_whole_and_tables_inside_the_page(chr
         assert horizontal_overflow(page) <= 0, f"{url} scrolls sideways at 字号 {size}"
         assert page.evaluate(SPLIT_JS, ".figure-value, .county-grid a") == [], url
         # Chart labels keep the size the reader chose (the chart scrolls in its box instead).
-        smallest = page.evaluate("""() => Math.min(...[...document.querySelectorAll("svg.chart text")].map(t => {
-            const svg = t.closest("svg");
-            return parseFloat(getComputedStyle(t).fontSize) * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
-        }))""")
+        smallest = page.evaluate(CHART_LABEL_PX_JS)
         assert smallest >= 17 or url not in programmes, f"{url}: chart labels {smallest:.1f} px"
         if url in programmes:
             expect(page.locator(".scroll-hint").first).to_have_text("图表较宽,可左右滑动查看全部年份。")
