@@ -391,3 +391,22 @@ if MEDIA_S3_BUCKET:
             "object_parameters": {"CacheControl": "public, max-age=2592000"},
         },
     }
+    # Attachments and publication PDFs follow the publication rule: a prefix of the bucket
+    # that is not public (the bucket policy makes only MEDIA_S3_PREFIX public), read through
+    # signed addresses that expire in five minutes, handed out by the views that check
+    # published() (yanan_portal.protected_media).
+    STORAGES["protected"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **STORAGES["default"]["OPTIONS"],
+            "custom_domain": None,  # a signature is made for the bucket's own address
+            "location": env.str("MEDIA_S3_PROTECTED_PREFIX", default="protected"),
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "signature_version": "s3v4",  # what AWS, COS, OSS and MinIO all accept
+            "object_parameters": {"CacheControl": "private, max-age=300"},
+        },
+    }
+else:
+    # The same folder as every upload; nginx and the media view refuse PROTECTED_PREFIXES.
+    STORAGES["protected"] = {**STORAGES["default"]}

@@ -38,3 +38,92 @@ def test_s3_when_a_bucket_is_configured():
         assert "storages.backends.s3.S3Storage" in result.stdout
         assert "'bucket_name': 'portal-media'" in result.stdout
         assert "'custom_domain': 'media.example.cn'" in result.stdout
+
+
+# --- Object storage, end to end (moto's in-process S3) ------------------------------------------
+
+import json  # noqa: E402
+from urllib.parse import parse_qs, unquote, urlsplit  # noqa: E402
+
+import pytest  # noqa: E402
+
+from news.models import Article  # noqa: E402
+from news.tests.factories import ArticleFactory, AttachmentFactory, PublicationFactory  # noqa: E402
+
+PDF = b"%PDF-1.4\n%object-storage\n%%EOF\n"
+PRINT_STORAGES = "import json, django; django.setup(); from django.conf import settings; print(json.dumps(settings.STORAGES))"
+
+
+@pytest.fixture
+def object_storage(settings):
+    """STORAGES exactly as settings.py builds them for MEDIA_S3_BUCKET, against moto's S3."""
+    if importlib.util.find_spec("boto3") is None or importlib.util.find_spec("moto") is None:
+        if os.environ.get("CI"):
+            pytest.fail("boto3 and moto are missing: .ci/run installs requirements-s3-test.txt")
+        pytest.skip("pip install -r requirements-s3-test.txt")
+    import boto3
+    from moto import mock_aws
+
+    environment = {
+        **os.environ, "DJANGO_SETTINGS_MODULE": "yanan_portal.settings", "PORTAL_LOCAL": "1",
+        "MEDIA_S3_BUCKET": "portal-media", "MEDIA_S3_REGION": "us-east-1",
+        "MEDIA_S3_ACCESS_KEY_ID": "test-key", "MEDIA_S3_SECRET_ACCESS_KEY": "test-secret",
+    }
+    result = subprocess.run([sys.executable, "-c", PRINT_STORAGES], cwd=settings.BASE_DIR, env=environment, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    storages = json.loads(result.stdout.splitlines()[-1])
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="portal-media")
+        settings.STORAGES = {**settings.STORAGES, "default": storages["default"], "protected": storages["protected"]}
+        yield s3
+
+
+def _object_keys(s3) -> list[str]:
+    return [item["Key"] for item in s3.list_objects_v2(Bucket="portal-media").get("Contents", [])]
+
+
+@pytest.mark.django_db
+def test_with_object_storage_attachments_are_reached_only_through_short_signed_addresses(reader, object_storage):
+    import requests
+
+    published = AttachmentFactory(file__filename="公开通知.pdf", file__data=PDF, name="公开通知.pdf")
+    draft = AttachmentFactory(
+        article=ArticleFactory(status=Article.Status.DRAFT, published_at=None),
+        file__filename="内部通知.pdf", file__data=PDF, name="内部通知.pdf",
+    )
+    keys = _object_keys(object_storage)
+    # Under the private prefix, not under media/ (the only prefix the bucket policy makes public).
+    assert {published.file.name, draft.file.name} <= {key.removeprefix("protected/") for key in keys}
+    assert all(key.startswith("protected/attachments/") for key in keys)
+
+    response = reader.get(f"/news/attachments/{published.pk}/")
+    assert response.status_code == 302
+    assert response["Cache-Control"] == "private, no-store"
+    address = urlsplit(response["Location"])
+    query = parse_qs(address.query)
+    assert unquote(address.path).endswith("/protected/" + published.file.name)
+    assert "X-Amz-Signature" in query and query["X-Amz-Expires"] == ["300"]
+    assert query["response-content-disposition"][0].startswith("attachment;")
+    downloaded = requests.get(response["Location"], timeout=10)
+    assert downloaded.status_code == 200 and downloaded.content == PDF
+
+    # An unpublished article's attachment: no address at all.
+    assert reader.get(f"/news/attachments/{draft.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_with_object_storage_a_publication_pdf_opens_inline_and_photos_stay_public(reader, object_storage):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    publication = PublicationFactory()
+    response = reader.get(publication.get_read_url())
+    assert response.status_code == 302
+    query = parse_qs(urlsplit(response["Location"]).query)
+    assert query["response-content-disposition"][0].startswith("inline;")
+    assert query["response-content-type"] == ["application/pdf"]
+    # Photos and covers: public objects under media/ with a stable unsigned address.
+    name = default_storage.save("photos/p.jpg", ContentFile(b"\xff\xd8\xff\xe0jpeg"))
+    assert "media/" + name in _object_keys(object_storage)
+    assert "X-Amz-Signature" not in default_storage.url(name)
