@@ -153,6 +153,16 @@ def _new_generation() -> str:
 _unwritten_generation: str | None = None
 
 
+def _retry_unwritten_generation() -> None:
+    """Tried again at most once per pause, so that an outage does not cost every request a
+    timeout. Kept in this process only: a worker that is restarted meanwhile forgets it, and
+    the old pages then last until their lifetime ends (PAGE_CACHE_SECONDS)."""
+    if _unwritten_generation is None or _is_process_local(caches["default"]):
+        return
+    if time.monotonic() >= getattr(caches["default"], "_down_until", 0.0):
+        _write_shared_generation(_unwritten_generation)
+
+
 def _write_shared_generation(generation: str) -> bool:
     """Write the generation even during FaultTolerantRedisCache's pause after an error: that
     pause is for readers, and a dropped bump would leave the old pages on every server."""
@@ -254,6 +264,8 @@ class PageCacheMiddleware:
         self._conditional = ConditionalGetMiddleware(get_response)
 
     def __call__(self, request):
+        if _unwritten_generation is not None and not self.after_auth:
+            _retry_unwritten_generation()  # on any request, the editor's own included
         if (settings.SESSION_COOKIE_NAME in request.COOKIES) != self.after_auth:
             return self.get_response(request)
         if not self._cacheable_request(request):
@@ -264,12 +276,8 @@ class PageCacheMiddleware:
             return self.get_response(request)  # CommonMiddleware answers 400
         key = page_key(url, _variant(request))
         claim_key = REFRESH_CLAIM_KEY.format(key=key)
-        if _unwritten_generation is not None and not _is_process_local(caches["default"]):
-            # Nothing from the shared cache until it knows of the change; tried again at most
-            # once per pause, so that an outage does not cost every request a timeout.
-            paused = time.monotonic() < getattr(caches["default"], "_down_until", 0.0)
-            if paused or not _write_shared_generation(_unwritten_generation):
-                return self.get_response(request)
+        if _unwritten_generation is not None:
+            return self.get_response(request)  # nothing from the shared cache until it knows of the change
         try:
             if _is_process_local(caches["default"]):
                 generation, entry = current_generation(), caches["default"].get(key)

@@ -6,7 +6,7 @@ local media view); with object storage (MEDIA_S3_BUCKET), a private prefix of th
 only signed addresses can read. A view checks ``published()`` first (staff who may preview
 also get those of unpublished records, never stored by a cache) and then hands the file over:
 through nginx's X-Accel-Redirect when MEDIA_ACCEL_REDIRECT is on (production), as a redirect
-to a signed address valid for a few minutes with object storage, or streamed by Django.
+to a signed address valid for an hour with object storage, or streamed by Django.
 """
 
 from urllib.parse import quote
@@ -41,10 +41,14 @@ def file_response(
     if not field_file:
         raise Http404("no file")
     disposition = content_disposition_header(as_attachment=as_attachment, filename=filename)
-    if not isinstance(field_file.storage, FileSystemStorage):
+    local = isinstance(field_file.storage, FileSystemStorage)
+    if (not local or settings.MEDIA_ACCEL_REDIRECT) and not field_file.storage.exists(field_file.name):
+        # Django's Chinese 404 page, not the provider's error or nginx's 404 sent as the download.
+        raise Http404("file missing from storage")
+    if not local:
         # Object storage: the reader fetches the object itself under a signed address that
-        # expires in minutes (STORAGES["protected"]), so no app worker is held while a large
-        # PDF downloads; the name and type come with the signature.
+        # expires within the hour (STORAGES["protected"]), so no app worker is held while a
+        # large PDF downloads; the name and type come with the signature.
         url = field_file.storage.url(
             field_file.name, parameters={"ResponseContentDisposition": disposition, "ResponseContentType": content_type}
         )

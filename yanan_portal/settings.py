@@ -8,6 +8,7 @@ missing or weak secret or an empty ``ALLOWED_HOSTS``.
 
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -369,6 +370,16 @@ MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
 if MEDIA_S3_BUCKET:
     import importlib.util
 
+    # Attachments and publication PDFs must never share the public folder.
+    _media_prefix = env.str("MEDIA_S3_PREFIX", default="media").strip("/")
+    _protected_prefix = env.str("MEDIA_S3_PROTECTED_PREFIX", default="protected").strip("/")
+    _nested = f"{_protected_prefix}/".startswith(f"{_media_prefix}/") or f"{_media_prefix}/".startswith(f"{_protected_prefix}/")
+    if not (_media_prefix and _protected_prefix) or _nested:
+        raise ImproperlyConfigured(
+            "MEDIA_S3_PREFIX 和 MEDIA_S3_PROTECTED_PREFIX 必须是桶里两个互不包含的非空目录,否则附件和刊物 PDF 会随公开目录一起公开。"
+            " MEDIA_S3_PREFIX and MEDIA_S3_PROTECTED_PREFIX must be two separate, non-empty folders of the bucket."
+        )
+
     if importlib.util.find_spec("boto3") is None:
         raise ImproperlyConfigured(
             "设置了 MEDIA_S3_BUCKET,但没有安装 boto3:pip install \"django-storages[s3]\"。"
@@ -384,7 +395,7 @@ if MEDIA_S3_BUCKET:
             "secret_key": env.str("MEDIA_S3_SECRET_ACCESS_KEY", default="") or None,
             # Public-read objects under a stable address (a CDN or the bucket's own domain).
             "custom_domain": env.str("MEDIA_S3_CUSTOM_DOMAIN", default="") or None,
-            "location": env.str("MEDIA_S3_PREFIX", default="media"),
+            "location": _media_prefix,
             "default_acl": None,
             "querystring_auth": env.bool("MEDIA_S3_SIGNED_URLS", default=False),
             "file_overwrite": False,
@@ -392,21 +403,34 @@ if MEDIA_S3_BUCKET:
         },
     }
     # Attachments and publication PDFs follow the publication rule: a prefix of the bucket
-    # that is not public (the bucket policy makes only MEDIA_S3_PREFIX public), read through
-    # signed addresses that expire in five minutes, handed out by the views that check
-    # published() (yanan_portal.protected_media).
+    # that is not public (the bucket policy makes only MEDIA_S3_PREFIX public; each object is
+    # also written private, which wins over a bucket-wide public-read ACL on COS and OSS),
+    # read through signed addresses handed out by the views that check published()
+    # (yanan_portal.protected_media). An hour, because a browser's PDF viewer reads a large
+    # file in ranges for as long as the reader turns its pages.
     STORAGES["protected"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             **STORAGES["default"]["OPTIONS"],
             "custom_domain": None,  # a signature is made for the bucket's own address
-            "location": env.str("MEDIA_S3_PROTECTED_PREFIX", default="protected"),
+            "location": _protected_prefix,
+            # Empty for a bucket that refuses ACLs (AWS "bucket owner enforced").
+            "default_acl": env.str("MEDIA_S3_PROTECTED_ACL", default="private") or None,
             "querystring_auth": True,
-            "querystring_expire": 300,
+            "querystring_expire": 3600,
             "signature_version": "s3v4",  # what AWS, COS, OSS and MinIO all accept
-            "object_parameters": {"CacheControl": "private, max-age=300"},
+            "object_parameters": {"CacheControl": "private, max-age=3600"},
         },
     }
+    # Photos come from the bucket's or the CDN's address: the pages' CSP must allow it.
+    _options = STORAGES["default"]["OPTIONS"]
+    if _options["custom_domain"]:
+        _csp["img-src"].append(f"https://{_options['custom_domain']}")
+    elif _options["endpoint_url"]:
+        _endpoint = urlsplit(_options["endpoint_url"])
+        _csp["img-src"] += [f"{_endpoint.scheme}://{_endpoint.netloc}", f"{_endpoint.scheme}://{MEDIA_S3_BUCKET}.{_endpoint.netloc}"]
+    else:
+        _csp["img-src"].append(f"https://{MEDIA_S3_BUCKET}.s3.amazonaws.com")
 else:
     # The same folder as every upload; nginx and the media view refuse PROTECTED_PREFIXES.
     STORAGES["protected"] = {**STORAGES["default"]}

@@ -56,6 +56,10 @@ def robots_txt(request):
         "Disallow: /news/preview/",
         "Disallow: /search/",
         "Disallow: /preferences/",
+        # A PDF is not a page of the site; with object storage its view answers with a
+        # redirect, on which search engines ignore X-Robots-Tag: noindex.
+        "Disallow: /publications/*/read/",
+        "Disallow: /publications/*/download/",
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -217,6 +217,6 @@ def test_sitemap_index_lastmod_is_one_aggregate_over_public_articles(client, dja
 def test_robots_points_to_the_sitemap_and_keeps_crawlers_out(client):
     text = client.get("/robots.txt").content.decode()
     assert f"Sitemap: {SITE}/sitemap.xml" in text
-    for path in ["/news/preview/", "/search/"]:
+    for path in ["/news/preview/", "/search/", "/publications/*/read/", "/publications/*/download/"]:
         assert f"Disallow: {path}" in text
     assert "admin" not in text  # naming it would give away a secret ADMIN_URL

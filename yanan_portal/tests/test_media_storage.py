@@ -23,6 +23,14 @@ def test_local_folder_by_default():
     assert "yanan_portal.storage.TransactionalFileSystemStorage" in result.stdout  # local files, cleaned up on rollback
 
 
+def test_attachments_never_share_the_public_folder_of_the_bucket():
+    for prefixes in ({"MEDIA_S3_PROTECTED_PREFIX": "media"}, {"MEDIA_S3_PROTECTED_PREFIX": "media/private"},
+                     {"MEDIA_S3_PREFIX": "", "MEDIA_S3_PROTECTED_PREFIX": "protected"}, {"MEDIA_S3_PROTECTED_PREFIX": "/"}):
+        result = _settings_with(MEDIA_S3_BUCKET="portal-media", **prefixes)
+        assert result.returncode != 0, prefixes
+        assert "MEDIA_S3_PROTECTED_PREFIX" in result.stderr
+
+
 def test_s3_when_a_bucket_is_configured():
     result = _settings_with(
         MEDIA_S3_BUCKET="portal-media",
@@ -38,6 +46,14 @@ def test_s3_when_a_bucket_is_configured():
         assert "storages.backends.s3.S3Storage" in result.stdout
         assert "'bucket_name': 'portal-media'" in result.stdout
         assert "'custom_domain': 'media.example.cn'" in result.stdout
+        # Photos from the CDN's address are allowed by the pages' CSP.
+        csp = subprocess.run(
+            [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; print(settings.SECURE_CSP['img-src'])"],
+            cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=60,
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "yanan_portal.settings", "PORTAL_LOCAL": "1",
+                 "MEDIA_S3_BUCKET": "portal-media", "MEDIA_S3_CUSTOM_DOMAIN": "media.example.cn"},
+        )
+        assert "https://media.example.cn" in csp.stdout, csp.stderr
 
 
 # --- Object storage, end to end (moto's in-process S3) ------------------------------------------
@@ -103,13 +119,19 @@ def test_with_object_storage_attachments_are_reached_only_through_short_signed_a
     address = urlsplit(response["Location"])
     query = parse_qs(address.query)
     assert unquote(address.path).endswith("/protected/" + published.file.name)
-    assert "X-Amz-Signature" in query and query["X-Amz-Expires"] == ["300"]
+    assert "X-Amz-Signature" in query and query["X-Amz-Expires"] == ["3600"]
     assert query["response-content-disposition"][0].startswith("attachment;")
     downloaded = requests.get(response["Location"], timeout=10)
     assert downloaded.status_code == 200 and downloaded.content == PDF
+    assert "filename*=utf-8''%E5%85%AC%E5%BC%80%E9%80%9A%E7%9F%A5.pdf" in downloaded.headers["Content-Disposition"]
+    # Written private, whatever the bucket's own ACL says.
+    acl = object_storage.get_object_acl(Bucket="portal-media", Key="protected/" + published.file.name)
+    assert not [grant for grant in acl["Grants"] if grant["Grantee"].get("URI", "").endswith("AllUsers")]
 
-    # An unpublished article's attachment: no address at all.
+    # An unpublished article's attachment: no address at all. Nor a file gone from the bucket.
     assert reader.get(f"/news/attachments/{draft.pk}/").status_code == 404
+    object_storage.delete_object(Bucket="portal-media", Key="protected/" + published.file.name)
+    assert reader.get(f"/news/attachments/{published.pk}/").status_code == 404
 
 
 @pytest.mark.django_db

@@ -93,3 +93,11 @@ def test_every_protected_file_field_saves_under_a_folder_that_nginx_and_django_r
         assert is_protected(name), f"{field} saves to {name}, outside {PROTECTED_PREFIXES}"
     for prefix in PROTECTED_PREFIXES:
         assert re.search(rf"^\s*location /media/{re.escape(prefix)} {{ return 404; }}", nginx, re.M), prefix
+
+
+def test_a_file_gone_from_the_folder_is_the_sites_404_not_an_empty_download(reader, settings, published_attachment):
+    settings.MEDIA_ACCEL_REDIRECT = True  # behind nginx, which would send its own 404 as the download
+    default_storage.delete(published_attachment.file.name)
+    response = reader.get(reverse("news:attachment", args=[published_attachment.pk]))
+    assert response.status_code == 404
+    assert "X-Accel-Redirect" not in response
