@@ -1,4 +1,5 @@
-"""Real gunicorn instances for the tests that need them (scale-out, the nginx site)."""
+"""Real services for the tests that need them: gunicorn instances (scale-out, the nginx site)
+and the shared Redis."""
 
 import os
 import socket
@@ -12,6 +13,28 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+
+# The Redis the cache tests share with other test runs (hence per-test key prefixes).
+REDIS_URL = os.environ.get("SCALE_OUT_REDIS_URL", "redis://127.0.0.1:6379/9")
+
+
+def redis_available() -> bool:
+    import redis
+
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        return False
+
+
+def delete_redis_keys(prefix: str) -> None:
+    """Delete one test's keys only: other runs may share the database (cache.clear() is FLUSHDB)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
 
 
 def free_port() -> int:

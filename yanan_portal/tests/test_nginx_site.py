@@ -37,7 +37,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 HOST = "www.example.cn"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 PDF = b"%PDF-1.4\n%nginx-site\n%%EOF\n"
-REDIS_URL = os.environ.get("SCALE_OUT_REDIS_URL", "redis://127.0.0.1:6379/9")
 
 
 def _site_conf(static_root: Path, media_root: Path, cert: Path, key: Path, ports: dict, upstreams: list[int], logs: Path) -> str:
@@ -123,16 +122,13 @@ def _curl_http2(port: int, path: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def nginx_site(settings, tmp_path):
+def nginx_site(shared_redis, settings, tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only (runs in .ci/run)")
     if not os.path.exists(NGINX):
         if os.environ.get("CI"):
             pytest.fail("nginx is missing: .ci/run installs Debian's nginx")
         pytest.skip("nginx 未安装")
-    import redis
-
-    prefix = f"nginx-site-{uuid.uuid4().hex[:8]}"
     static_root, media_root = tmp_path / "static", Path(settings.MEDIA_ROOT)
     media_root.mkdir(parents=True, exist_ok=True)
     env = {
@@ -144,8 +140,8 @@ def nginx_site(settings, tmp_path):
         "CSRF_TRUSTED_ORIGINS": f"https://{HOST}",
         "SITE_URL": f"https://{HOST}",
         "DATABASE_URL": servers.database_url(),
-        "CACHE_URL": REDIS_URL,
-        "CACHE_KEY_PREFIX": prefix,
+        "CACHE_URL": servers.REDIS_URL,
+        "CACHE_KEY_PREFIX": shared_redis,
         "STATIC_ROOT": str(static_root),
         "MEDIA_ROOT": str(media_root),
         "SERVE_MEDIA": "0",
@@ -187,10 +183,6 @@ def nginx_site(settings, tmp_path):
             yield {"client": client, "http_port": ports["http"], "instances": running, "static_root": static_root, "media_root": media_root}
         finally:
             servers.stop(nginx)
-            client_ = redis.Redis.from_url(REDIS_URL)
-            keys = list(client_.scan_iter(f"{prefix}:*"))
-            if keys:
-                client_.delete(*keys)
 
 
 def test_the_nginx_site_serves_the_portal_over_https(nginx_site):

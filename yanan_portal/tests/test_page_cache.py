@@ -13,6 +13,8 @@ from news.models import Article
 from news.tests.factories import ArticleFactory, AttachmentFactory, ChannelFactory
 from yanan_portal import cache as page_cache
 
+from . import servers
+
 pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
 
 
@@ -324,60 +326,11 @@ def test_redis_down_serves_uncached(reader, settings, channel, article):
     assert "改了标题" in get(reader, article.get_absolute_url()).content.decode()
 
 
-def _clear_redis_prefix(prefix: str) -> None:
-    """Delete this test's keys only: other runs may share Redis db 9 (cache.clear() is FLUSHDB)."""
-    import redis
-
-    client = redis.Redis.from_url("redis://127.0.0.1:6379/9")
-    keys = list(client.scan_iter(f"{prefix}:*"))
-    if keys:
-        client.delete(*keys)
-
-
-def _redis_available() -> bool:
-    import redis
-
-    try:
-        return redis.Redis.from_url("redis://127.0.0.1:6379/9", socket_connect_timeout=0.2).ping()
-    except redis.RedisError:
-        return False
-
-
-@pytest.mark.skipif(not _redis_available(), reason="Redis 未运行 (127.0.0.1:6379)")
-def test_redis_cache_shares_pages_and_generation(reader, settings, channel, article):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "yanan_portal.cache.FaultTolerantRedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/9",
-            "KEY_PREFIX": "perf-test",
-        }
-    }
-    _clear_redis_prefix(settings.CACHES["default"]["KEY_PREFIX"])
-    try:
-        get(reader, channel_url(channel))
-        assert get(reader, channel_url(channel))["X-Page-Cache"] == "hit"
-        ArticleFactory(channel=channel, title="第二篇")
-        assert "第二篇" in get(reader, channel_url(channel)).content.decode()
-    finally:
-        _clear_redis_prefix(settings.CACHES["default"]["KEY_PREFIX"])
-
-
-@pytest.fixture
-def shared_cache(settings):
-    """The page cache on Redis, with this test's own keys (other runs may share db 9)."""
-    import os
-    import uuid
-
-    if not _redis_available():
-        if os.environ.get("CI"):
-            pytest.fail("Redis is not running on 127.0.0.1:6379 (.ci/run starts it)")
-        pytest.skip("Redis 未运行 (127.0.0.1:6379)")
-    prefix = f"page-cache-test-{uuid.uuid4().hex[:8]}"
-    settings.CACHES = {
-        "default": {"BACKEND": "yanan_portal.cache.FaultTolerantRedisCache", "LOCATION": "redis://127.0.0.1:6379/9", "KEY_PREFIX": prefix}
-    }
-    yield prefix
-    _clear_redis_prefix(prefix)
+def test_redis_cache_shares_pages_and_generation(reader, shared_redis, channel, article):
+    get(reader, channel_url(channel))
+    assert get(reader, channel_url(channel))["X-Page-Cache"] == "hit"
+    ArticleFactory(channel=channel, title="第二篇")
+    assert "第二篇" in get(reader, channel_url(channel)).content.decode()
 
 
 def _keys_read_from(monkeypatch):
@@ -391,7 +344,7 @@ def _keys_read_from(monkeypatch):
     return read
 
 
-def test_a_worker_serves_its_own_copy_and_asks_redis_only_for_the_generation(reader, shared_cache, channel, article, monkeypatch):
+def test_a_worker_serves_its_own_copy_and_asks_redis_only_for_the_generation(reader, shared_redis, channel, article, monkeypatch):
     url = channel_url(channel)
     assert get(reader, url)["X-Page-Cache"] == "miss"
     first_hit = get(reader, url)  # read from Redis, and copied into this worker
@@ -402,7 +355,7 @@ def test_a_worker_serves_its_own_copy_and_asks_redis_only_for_the_generation(rea
     assert read == [page_cache.GENERATION_KEY]
 
 
-def test_a_workers_copy_is_dropped_when_another_server_publishes(reader, shared_cache, channel, article):
+def test_a_workers_copy_is_dropped_when_another_server_publishes(reader, shared_redis, channel, article):
     url = channel_url(channel)
     get(reader, url)
     get(reader, url)  # this worker now holds a copy
@@ -414,7 +367,7 @@ def test_a_workers_copy_is_dropped_when_another_server_publishes(reader, shared_
     assert "另一台服务器改过的标题" in response.content.decode()
 
 
-def test_past_its_lifetime_a_workers_copy_gives_way_to_the_page_another_worker_rendered(reader, shared_cache, settings, channel, article):
+def test_past_its_lifetime_a_workers_copy_gives_way_to_the_page_another_worker_rendered(reader, shared_redis, settings, channel, article):
     settings.PAGE_CACHE_SECONDS = 60
     url = channel_url(channel)
     key = page_cache.page_key(f"http://testserver{url}", "md-normal")
@@ -436,20 +389,19 @@ def test_past_its_lifetime_a_workers_copy_gives_way_to_the_page_another_worker_r
         assert "过期后重新生成的标题" in response.content.decode()
 
 
-def test_a_restarted_redis_never_matches_a_workers_old_copy(reader, shared_cache, channel, article):
+def test_a_restarted_redis_never_matches_a_workers_old_copy(reader, shared_redis, channel, article):
     url = channel_url(channel)
-    _clear_redis_prefix(shared_cache)  # a Redis that has never seen a change
+    servers.delete_redis_keys(shared_redis)  # a Redis that has never seen a change
     get(reader, url)
     get(reader, url)  # this worker now holds a copy
-    _clear_redis_prefix(shared_cache)  # Redis restarted: no generation, no pages
+    servers.delete_redis_keys(shared_redis)  # Redis restarted: no generation, no pages
     Article.objects.filter(pk=article.pk).update(title="重启之后改过的标题")
     response = get(reader, url)
     assert response["X-Page-Cache"] == "miss"
     assert "重启之后改过的标题" in response.content.decode()
 
 
-@pytest.mark.skipif(not _redis_available(), reason="Redis 未运行 (127.0.0.1:6379)")
-def test_a_withdrawal_during_a_pause_after_a_redis_error_still_drops_the_pages(reader, shared_cache, channel, article):
+def test_a_withdrawal_during_a_pause_after_a_redis_error_still_drops_the_pages(reader, shared_redis, channel, article):
     from django.core.cache import caches
 
     url = channel_url(channel)
@@ -465,7 +417,7 @@ def test_a_withdrawal_during_a_pause_after_a_redis_error_still_drops_the_pages(r
     assert "老促会召开理事会" not in response.content.decode()
 
 
-def test_a_new_generation_redis_refused_is_written_before_the_next_page(reader, shared_cache, channel, article, monkeypatch):
+def test_a_new_generation_redis_refused_is_written_before_the_next_page(reader, shared_redis, channel, article, monkeypatch):
     import redis
     from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache
@@ -495,7 +447,7 @@ def test_a_new_generation_redis_refused_is_written_before_the_next_page(reader, 
     assert page_cache._unwritten_generation is None
 
 
-def test_large_pages_are_not_copied_into_workers(reader, shared_cache, channel, article, monkeypatch):
+def test_large_pages_are_not_copied_into_workers(reader, shared_redis, channel, article, monkeypatch):
     monkeypatch.setattr(page_cache, "WORKER_COPY_MAX_BYTES", 100)
     url = channel_url(channel)
     get(reader, url)
@@ -503,10 +455,10 @@ def test_large_pages_are_not_copied_into_workers(reader, shared_cache, channel, 
     assert page_cache._worker_copies.get(page_cache.page_key(f"http://testserver{url}", "md-normal")) is None
 
 
-def test_redis_cache_keeps_one_client_per_pool():
+def test_redis_cache_keeps_one_client_per_pool(shared_redis):
     # Django builds a redis.Redis per command; building one costs a quarter of a cached
     # page (perf, issue 9). Ours keeps one per connection pool, and it still works.
-    backend = page_cache.FaultTolerantRedisCache("redis://127.0.0.1:6379/9", {"KEY_PREFIX": "perf-client-test"})
+    backend = page_cache.FaultTolerantRedisCache(servers.REDIS_URL, {"KEY_PREFIX": shared_redis})
     first = backend._cache.get_client(write=False)
     assert backend._cache.get_client(write=True) is first
     backend.set("k", "值", 5)
@@ -572,28 +524,20 @@ def test_anonymous_reader_with_a_stale_session_gets_cached_pages(reader, article
         assert get(reader, "/")["X-Page-Cache"] == "hit"
 
 
-@pytest.mark.skipif(not _redis_available(), reason="Redis 未运行 (127.0.0.1:6379)")
-def test_views_gather_in_redis_and_reach_the_database_in_one_update(reader, settings, article, django_assert_num_queries):
-    settings.CACHES = {
-        "default": {"BACKEND": "yanan_portal.cache.FaultTolerantRedisCache", "LOCATION": "redis://127.0.0.1:6379/9", "KEY_PREFIX": "perf-views-test"}
-    }
+def test_views_gather_in_redis_and_reach_the_database_in_one_update(reader, shared_redis, settings, article, django_assert_num_queries):
     # No flush while the test counts: it checks that views wait in Redis until flushed.
     settings.VIEW_COUNT_FLUSH_SECONDS = 3600
     page_cache._next_flush_check = 0.0
-    _clear_redis_prefix(settings.CACHES["default"]["KEY_PREFIX"])
-    try:
-        page_cache.flush_view_counts()
-        get(reader, article.get_absolute_url())
-        with django_assert_num_queries(0):
-            for _ in range(4):
-                assert get(reader, article.get_absolute_url())["X-Page-Cache"] == "hit"
-        assert Article.objects.get(pk=article.pk).views == 0  # still gathering
-        with django_assert_num_queries(3):  # SAVEPOINT, one UPDATE, RELEASE
-            assert page_cache.flush_view_counts() == 5
-        assert Article.objects.get(pk=article.pk).views == 5
-        assert page_cache.flush_view_counts() == 0
-    finally:
-        _clear_redis_prefix(settings.CACHES["default"]["KEY_PREFIX"])
+    page_cache.flush_view_counts()
+    get(reader, article.get_absolute_url())
+    with django_assert_num_queries(0):
+        for _ in range(4):
+            assert get(reader, article.get_absolute_url())["X-Page-Cache"] == "hit"
+    assert Article.objects.get(pk=article.pk).views == 0  # still gathering
+    with django_assert_num_queries(3):  # SAVEPOINT, one UPDATE, RELEASE
+        assert page_cache.flush_view_counts() == 5
+    assert Article.objects.get(pk=article.pk).views == 5
+    assert page_cache.flush_view_counts() == 0
 
 
 def test_local_memory_generation_is_shared_through_a_file(settings, tmp_path, article):

@@ -4,7 +4,6 @@ Runs in .ci/run (PostgreSQL and Redis up); skipped on SQLite.
 """
 
 import http.cookiejar
-import os
 import re
 import time
 import urllib.error
@@ -24,7 +23,6 @@ from news.tests.factories import ArticleFactory, ChannelFactory
 
 from . import servers
 
-REDIS_URL = os.environ.get("SCALE_OUT_REDIS_URL", "redis://127.0.0.1:6379/9")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -106,28 +104,6 @@ def _multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes, str]])
 
 
 @pytest.fixture
-def shared_redis(settings):
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
-    except redis.RedisError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"Redis 未运行 ({REDIS_URL})")
-    prefix = f"scaleout-{uuid.uuid4().hex[:8]}"
-    settings.CACHES = {
-        "default": {"BACKEND": "yanan_portal.cache.FaultTolerantRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}
-    }
-    yield prefix
-    # Only this test's keys: cache.clear() would empty the whole Redis database.
-    client = redis.Redis.from_url(REDIS_URL)
-    keys = list(client.scan_iter(f"{prefix}:*"))
-    if keys:
-        client.delete(*keys)
-
-
-@pytest.fixture
 def two_instances(shared_redis, settings, tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only (runs in .ci/run)")
@@ -139,7 +115,7 @@ def two_instances(shared_redis, settings, tmp_path):
         "HTTPS": "off",
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": servers.database_url(),
-        "CACHE_URL": REDIS_URL,
+        "CACHE_URL": servers.REDIS_URL,
         "CACHE_KEY_PREFIX": shared_redis,
         "MEDIA_ROOT": str(media),
         "SERVE_MEDIA": "1",  # nginx serves the shared folder in production (test_nginx_site.py)
