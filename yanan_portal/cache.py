@@ -157,30 +157,25 @@ def _retry_unwritten_generation() -> None:
     """Tried again at most once per pause, so that an outage does not cost every request a
     timeout. Kept in this process only: a worker that is restarted meanwhile forgets it, and
     the old pages then last until their lifetime ends (PAGE_CACHE_SECONDS)."""
-    if _unwritten_generation is None or _is_process_local(caches["default"]):
-        return
     if time.monotonic() >= getattr(caches["default"], "_down_until", 0.0):
         _write_shared_generation(_unwritten_generation)
 
 
-def _write_shared_generation(generation: str) -> bool:
+def _write_shared_generation(generation: str) -> None:
     """Write the generation even during FaultTolerantRedisCache's pause after an error: that
     pause is for readers, and a dropped bump would leave the old pages on every server."""
     global _unwritten_generation
     cache = caches["default"]
     try:
         if isinstance(cache, FaultTolerantRedisCache):
-            RedisCache.set(cache, GENERATION_KEY, generation, timeout=None)
+            cache.set_through_pause(GENERATION_KEY, generation, timeout=None)
         else:
             cache.set(GENERATION_KEY, generation, timeout=None)
     except Exception as error:  # whatever the backend raises: the editor's save must go through
         logger.error("页面缓存:新的缓存代号未能写入(%s),本进程在写入之前不使用缓存", error)
         _unwritten_generation = generation
-        if isinstance(cache, FaultTolerantRedisCache):
-            cache._down_until = time.monotonic() + cache.RETRY_AFTER
-        return False
-    _unwritten_generation = None
-    return True
+    else:
+        _unwritten_generation = None
 
 
 def _bump(upcoming: float | str) -> None:
@@ -480,8 +475,8 @@ def count_article_view(pk: int) -> None:
         try:
             client.hincrby(caches["default"].make_and_validate_key(VIEWS_PENDING_KEY), str(pk), 1)
             return
-        except redis.RedisError:
-            caches["default"]._down_until = time.monotonic() + FaultTolerantRedisCache.RETRY_AFTER
+        except redis.RedisError as error:
+            caches["default"]._pause(error)
     Article(pk=pk).count_view()
 
 
@@ -595,9 +590,23 @@ class FaultTolerantRedisCache(RedisCache):
 
             if not isinstance(error, redis.RedisError):
                 raise
-            self._down_until = time.monotonic() + self.RETRY_AFTER
-            logger.warning("Redis 不可用(%s),%s 秒内不使用缓存", error, self.RETRY_AFTER)
+            self._pause(error)
             return default
+
+    def _pause(self, error) -> None:
+        self._down_until = time.monotonic() + self.RETRY_AFTER
+        logger.warning("Redis 不可用(%s),%s 秒内不使用缓存", error, self.RETRY_AFTER)
+
+    def set_through_pause(self, key, value, timeout=None) -> None:
+        """A write that must not be dropped (the page cache's generation): tried even during
+        the pause, and raising when Redis refuses it, after starting a pause as any failure does."""
+        import redis
+
+        try:
+            super().set(key, value, timeout)
+        except redis.RedisError as error:
+            self._pause(error)
+            raise
 
     def get(self, key, default=None, version=None):
         return self._guard(default, super().get, key, default, version)
