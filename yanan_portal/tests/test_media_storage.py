@@ -1,19 +1,27 @@
 """Media storage is the local folder by default and S3-compatible storage when configured."""
 
 import importlib.util
+import json
 import os
 import subprocess
 import sys
+from urllib.parse import parse_qs, unquote, urlsplit
 
+import pytest
 from django.conf import settings
 
-PRINT_STORAGE = "import django; django.setup(); from django.conf import settings; print(settings.STORAGES['default'])"
+from news.models import Article
+from news.tests.factories import ArticleFactory, AttachmentFactory, PublicationFactory
+
+PDF = b"%PDF-1.4\n%object-storage\n%%EOF\n"
 
 
-def _settings_with(**env):
+def _settings_with(show: str = "settings.STORAGES['default']", **env):
+    """Start the settings in a new process with ``env`` and print the expression ``show``."""
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "yanan_portal.settings", "PORTAL_LOCAL": "1", **env}
+    code = f"import json, django; django.setup(); from django.conf import settings; print({show})"
     return subprocess.run(
-        [sys.executable, "-c", PRINT_STORAGE], cwd=settings.BASE_DIR, env=environment, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", code], cwd=settings.BASE_DIR, env=environment, capture_output=True, text=True, timeout=60
     )
 
 
@@ -47,27 +55,11 @@ def test_s3_when_a_bucket_is_configured():
         assert "'bucket_name': 'portal-media'" in result.stdout
         assert "'custom_domain': 'media.example.cn'" in result.stdout
         # Photos from the CDN's address are allowed by the pages' CSP.
-        csp = subprocess.run(
-            [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; print(settings.SECURE_CSP['img-src'])"],
-            cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=60,
-            env={**os.environ, "DJANGO_SETTINGS_MODULE": "yanan_portal.settings", "PORTAL_LOCAL": "1",
-                 "MEDIA_S3_BUCKET": "portal-media", "MEDIA_S3_CUSTOM_DOMAIN": "media.example.cn"},
-        )
+        csp = _settings_with("settings.SECURE_CSP['img-src']", MEDIA_S3_BUCKET="portal-media", MEDIA_S3_CUSTOM_DOMAIN="media.example.cn")
         assert "https://media.example.cn" in csp.stdout, csp.stderr
 
 
 # --- Object storage, end to end (moto's in-process S3) ------------------------------------------
-
-import json  # noqa: E402
-from urllib.parse import parse_qs, unquote, urlsplit  # noqa: E402
-
-import pytest  # noqa: E402
-
-from news.models import Article  # noqa: E402
-from news.tests.factories import ArticleFactory, AttachmentFactory, PublicationFactory  # noqa: E402
-
-PDF = b"%PDF-1.4\n%object-storage\n%%EOF\n"
-PRINT_STORAGES = "import json, django; django.setup(); from django.conf import settings; print(json.dumps(settings.STORAGES))"
 
 
 @pytest.fixture
@@ -80,12 +72,10 @@ def object_storage(settings):
     import boto3
     from moto import mock_aws
 
-    environment = {
-        **os.environ, "DJANGO_SETTINGS_MODULE": "yanan_portal.settings", "PORTAL_LOCAL": "1",
-        "MEDIA_S3_BUCKET": "portal-media", "MEDIA_S3_REGION": "us-east-1",
-        "MEDIA_S3_ACCESS_KEY_ID": "test-key", "MEDIA_S3_SECRET_ACCESS_KEY": "test-secret",
-    }
-    result = subprocess.run([sys.executable, "-c", PRINT_STORAGES], cwd=settings.BASE_DIR, env=environment, capture_output=True, text=True, timeout=60)
+    result = _settings_with(
+        "json.dumps(settings.STORAGES)", MEDIA_S3_BUCKET="portal-media", MEDIA_S3_REGION="us-east-1",
+        MEDIA_S3_ACCESS_KEY_ID="test-key", MEDIA_S3_SECRET_ACCESS_KEY="test-secret",
+    )
     assert result.returncode == 0, result.stderr
     storages = json.loads(result.stdout.splitlines()[-1])
     with mock_aws():
