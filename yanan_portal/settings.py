@@ -201,6 +201,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 FILE_UPLOAD_PERMISSIONS = 0o644
+# nginx (www-data) reads media and protected files from MEDIA_ROOT: the folders Django creates
+# must be readable whatever the process's umask (the systemd unit sets UMask=0027).
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o755
 
 # Security headers. CSP: everything from our own host, no inline script without a nonce.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,6 +1,7 @@
 """Uploads are judged by content: photos (editor, cover) and attachments."""
 
 import io
+import os
 import struct
 import zipfile
 import zlib
@@ -264,3 +265,31 @@ def test_good_attachment_keeps_its_name_for_display(editor_client):
     assert editor_client.post(reverse("admin:news_article_add"), payload).status_code == 302
     attachment = Attachment.objects.get()
     assert attachment.name == "2026年工作要点.pdf" and attachment.kind == "PDF"
+
+
+def test_uploads_stay_readable_by_nginx_under_the_services_umask(editor_client, settings):
+    """deploy/systemd/portal@.service runs gunicorn with UMask=0027; nginx (another user) must
+    still read the photos and attachments it writes, folders included."""
+    previous = os.umask(0o027)
+    try:
+        editor_client.post(
+            reverse("admin:news_article_photo_picker"),
+            {"image": SimpleUploadedFile("a.jpg", jpeg_bytes()), "alt": "会议现场"},
+        )
+        payload = form_data(
+            title="带附件",
+            **{
+                "attachments-TOTAL_FORMS": "1",
+                "attachments-0-file": SimpleUploadedFile("要点.pdf", b"%PDF-1.7\n..."),
+                "attachments-0-name": "",
+                "attachments-0-order": "0",
+            },
+        )
+        assert editor_client.post(reverse("admin:news_article_add"), payload).status_code == 302
+    finally:
+        os.umask(previous)
+    written = list(settings.MEDIA_ROOT.rglob("*"))
+    assert any(p.suffix == ".webp" for p in written) and any(p.suffix == ".pdf" for p in written)
+    for path in written:
+        mode = path.stat().st_mode & 0o777
+        assert mode == (0o755 if path.is_dir() else 0o644), f"{path.relative_to(settings.MEDIA_ROOT)}: {oct(mode)}"
