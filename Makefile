@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install browser-tools bench audit deps-audit backup restore clean
+.PHONY: run test install browser-tools bench deploy-check audit deps-audit backup restore clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "需要 Python 3.12 或更高版本 (Python 3.12+ is required)")'
@@ -54,6 +54,11 @@ deps-audit: $(STAMP)
 # The benchmark against the peer (../shared/peerbench) on PostgreSQL; see README, 性能.
 bench: $(STAMP)
 	bash tools/bench/run.sh
+
+# docs/performance-and-deployment.md's 部署 steps, as written, on a fresh Debian 13 system
+# container (debootstrap + systemd-nspawn; root, network to Debian and PyPI); see README, Deployment.
+deploy-check:
+	bash tools/deploy_check/run.sh
 
 # pg_dump (or the SQLite file) plus the media folder, timestamped under $${BACKUP_DIR:-var/backups}.
 backup: $(STAMP)
