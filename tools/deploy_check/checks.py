@@ -1,8 +1,10 @@
 """What a new server must do once the 部署 steps ran; runs inside the check's container
 with Debian's python3 (standard library only).
 
-    python3 checks.py served       the site through nginx, an editor's photo upload, both instances
-    python3 checks.py reader FILE  requests the home page until FILE exists; fails on any answer but 200
+    python3 checks.py served              the site through nginx, both instances, an editor's photo
+                                          upload (its address is written to /root/photo.txt)
+    python3 checks.py answers PATH STATUS a reader's request for PATH through nginx answers STATUS
+    python3 checks.py reader FILE         the home page until FILE exists; fails on any answer but 200
 """
 
 import http.client
@@ -136,6 +138,12 @@ def served():
     status, headers, data = Browser().get(photo.group(1).decode())
     check("nginx serves the uploaded photo to a reader", status == 200 and headers.get("content-type", "").startswith("image/"),
           f"{photo.group(1).decode()}: {status} {headers.get('content-type')}")
+    Path("/root/photo.txt").write_text(photo.group(1).decode())
+
+
+def answers(path, expected):
+    status, _, _ = Browser().get(path)
+    check(f"{path} answers {expected}", status == int(expected), str(status))
 
 
 def reader(stop_file):
@@ -156,4 +164,4 @@ def reader(stop_file):
 
 
 if __name__ == "__main__":
-    {"served": served, "reader": reader}[sys.argv[1]](*sys.argv[2:])
+    {"served": served, "answers": answers, "reader": reader}[sys.argv[1]](*sys.argv[2:])

@@ -8,7 +8,8 @@
 #    the repository is a clone of this checkout's HEAD (commit first: uncommitted changes are not in it).
 # 2. boot it with systemd-nspawn (private network: a veth pair, NAT to reach Debian and PyPI).
 # 3. run the documented install block (tools/deploy_check/steps.py: only the unattended parts replaced).
-# 4. check it through nginx (tools/deploy_check/checks.py served), run the nightly backup unit.
+# 4. check it through nginx (tools/deploy_check/checks.py served), run the nightly backup unit,
+#    lose a change and the photos, restore them as docs/security.md says.
 # 5. power off and boot again: everything must come back by itself; check again.
 # 6. a new commit, then the documented update block while a reader requests the home page over
 #    and over: no answer but 200.
@@ -95,9 +96,9 @@ if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
 fi
 git clone -q --bare "$ROOT" "$RFS/root/portal.git"
 COMMIT="$(git -C "$ROOT" rev-parse --short HEAD)"
-python3 "$ROOT/tools/deploy_check/steps.py" "$ROOT/docs/performance-and-deployment.md" "$RFS/root"
+python3 "$ROOT/tools/deploy_check/steps.py" "$ROOT/docs" "$RFS/root"
 cp "$ROOT/tools/deploy_check/steps.py" "$ROOT/tools/deploy_check/checks.py" "$RFS/root/"
-echo "commit $COMMIT of $ROOT; steps from docs/performance-and-deployment.md (部署)"
+echo "commit $COMMIT of $ROOT; steps from docs/performance-and-deployment.md (部署) and docs/security.md (restore)"
 
 say "2. boot it with systemd"
 FORWARD_BEFORE="$(sysctl -n net.ipv4.ip_forward)"
@@ -124,6 +125,17 @@ inside stat -c '%U %a %s %n' "$backup"
 inside tar -tf "$backup" | grep -qx database.dump || die "no database dump in $backup"
 [[ "$(inside stat -c '%U %a' "$backup")" == "portal 600" ]] || die "the backup must be the portal user's, mode 600"
 echo "ok   the nightly backup unit writes a backup with the database and the media"
+
+# Lose something after the backup (a change in the database, the uploaded photos), then restore.
+inside sudo -u postgres psql -d portal -qc "UPDATE auth_user SET first_name = 'after-the-backup'"
+inside rm -rf /srv/portal/var/media/photos
+inside python3 /root/checks.py answers "$(cat "$RFS/root/photo.txt")" 404
+inside bash /root/restore.sh "var/backups/$(basename "$backup")" >"$LOG/restore.log" 2>&1 \
+  || die "the restore failed: $(tail -20 "$LOG/restore.log")"
+[[ -z "$(inside sudo -u postgres psql -d portal -tAc "SELECT first_name FROM auth_user WHERE first_name <> ''")" ]] \
+  || die "the database was not restored"
+inside python3 /root/checks.py answers "$(cat "$RFS/root/photo.txt")" 200
+echo "ok   the documented restore brings back the database and the media, served by nginx"
 
 say "5. power off and boot again"
 power_off

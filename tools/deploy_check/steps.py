@@ -1,8 +1,10 @@
 """The 部署 section's shell blocks, as written, made runnable in the check's container.
 
-    python3 tools/deploy_check/steps.py DOC OUTDIR
+    python3 tools/deploy_check/steps.py DOCS OUTDIR
 
-writes OUTDIR/install.sh (steps 1-7) and OUTDIR/update.sh (the update block). Only what cannot
+writes OUTDIR/install.sh (steps 1-7) and OUTDIR/update.sh (the update block) from DOCS/
+performance-and-deployment.md, and OUTDIR/restore.sh (a restore on the server, taking the backup's
+name as $1) from DOCS/security.md. Only what cannot
 run unattended in a container is replaced, and every replacement must apply exactly once: when
 the documentation changes shape, the check fails here instead of silently testing something else.
 """
@@ -79,8 +81,8 @@ def replace_each_once(block: str, replacements) -> str:
     return block
 
 
-def main(doc: Path, outdir: Path) -> None:
-    text = doc.read_text()
+def main(docs: Path, outdir: Path) -> None:
+    text = (docs / "performance-and-deployment.md").read_text()
     section = text[text.index("## 部署"):text.index("## 扩展")]
     blocks = re.findall(r"```sh\n(.*?)```", section, re.S)
     install = [b for b in blocks if b.startswith("# 1. Packages")]
@@ -90,6 +92,16 @@ def main(doc: Path, outdir: Path) -> None:
     header = "set -euxo pipefail\nexport DEBIAN_FRONTEND=noninteractive\n"
     (outdir / "install.sh").write_text(header + replace_each_once(install[0], INSTALL))
     (outdir / "update.sh").write_text(header + update[0])
+
+    security = (docs / "security.md").read_text()
+    section = security[security.index("## Backup and restore"):security.index("## Dependency audit")]
+    restore = [b for b in re.findall(r"```sh\n(.*?)```", section, re.S) if b.startswith("cd /srv/portal")]
+    if len(restore) != 1:
+        sys.exit("deploy_check: expected one server restore block (cd /srv/portal …) in security.md")
+    example = re.search(r"var/backups/portal-\d{8}-\d{6}\.tar", restore[0])
+    if not example:
+        sys.exit("deploy_check: the restore block names no backup file")
+    (outdir / "restore.sh").write_text(header + restore[0].replace(example.group(0), '"$1"'))
 
 
 if __name__ == "__main__":

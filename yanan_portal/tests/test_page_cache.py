@@ -1,11 +1,13 @@
 """The page cache: who gets cached pages, when they are dropped, and what still counts."""
 
+import io
 import time
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.utils import timezone
 
 from members.models import CountyBranch
@@ -177,6 +179,15 @@ def test_directory_and_channel_changes_invalidate(reader, channel, article):
 def test_invalidate_public_pages_is_callable_by_services(reader, article):
     get(reader, "/")
     page_cache.invalidate_public_pages()
+    assert get(reader, "/")["X-Page-Cache"] == "miss"
+
+
+def test_invalidate_page_cache_command_for_updates_and_restores(reader, article):
+    get(reader, "/")
+    assert get(reader, "/")["X-Page-Cache"] == "hit"
+    output = io.StringIO()
+    call_command("invalidate_page_cache", stdout=output)
+    assert "已全部失效" in output.getvalue()
     assert get(reader, "/")["X-Page-Cache"] == "miss"
 
 

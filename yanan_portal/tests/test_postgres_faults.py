@@ -19,6 +19,9 @@ from django.db import connection
 
 from news.models import Article
 from news.tests.factories import AttachmentFactory
+from yanan_portal import cache as page_cache
+
+from . import servers
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 ROOT = Path(settings.BASE_DIR)
@@ -192,7 +195,7 @@ def empty_database():
         conn.execute(f'DROP DATABASE IF EXISTS "{RESTORE_DB}" WITH (FORCE)')
 
 
-def test_backup_then_restore_into_an_empty_database(settings, tmp_path, empty_database):
+def test_backup_then_restore_into_an_empty_database(settings, tmp_path, empty_database, shared_redis):
     call_command("load_demo", verbosity=0)
     AttachmentFactory(file__filename="年报.pdf", file__data=b"%PDF-1.4\n%backup\n")
     AttachmentFactory(file__filename="通知.pdf", file__data=b"%PDF-1.4\n%second\n")
@@ -214,11 +217,15 @@ def test_backup_then_restore_into_an_empty_database(settings, tmp_path, empty_da
     assert oct(archive.stat().st_mode)[-3:] == "600"  # it holds every password hash
 
     restored_media = tmp_path / "restored-media"
+    generation = page_cache.current_generation()
     result = subprocess.run(
         [str(ROOT / "deploy" / "restore.sh"), str(archive), "--yes"], cwd=ROOT, capture_output=True,
-        text=True, timeout=300, env=libpq_env(name=empty_database, MEDIA_ROOT=str(restored_media)),
+        text=True, timeout=300, env=libpq_env(name=empty_database, MEDIA_ROOT=str(restored_media),
+                                              CACHE_URL=servers.REDIS_URL, CACHE_KEY_PREFIX=shared_redis),
     )
     assert result.returncode == 0, result.stderr
+    # Pages cached before the restore are not served after it.
+    assert page_cache.current_generation() != generation and "警告" not in result.stderr
 
     restored_counts = table_counts(empty_database)
     assert restored_counts == source_counts
