@@ -16,12 +16,13 @@
 #
 # env: DEPLOY_CHECK_DIR (/var/tmp/portal-deploy-check) DEBIAN_MIRROR (http://deb.debian.org/debian)
 #      KEEP (0: delete the container's root at the end; 1: keep it for a look)
+#      DEPLOY_CHECK_MACHINE (portaldc) DEPLOY_CHECK_NET (10.231.77): for two checks at once
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 WORK="${DEPLOY_CHECK_DIR:-/var/tmp/portal-deploy-check}"
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-MACHINE=portaldc            # host side of the veth pair: ve-portaldc
-NET=10.231.77               # /30 between host (.1) and container (.2)
+MACHINE="${DEPLOY_CHECK_MACHINE:-portaldc}"   # host side of the veth pair: ve-portaldc (≤ 12 characters)
+NET="${DEPLOY_CHECK_NET:-10.231.77}"           # a /30 between host (.1) and container (.2)
 BASE="$WORK/base-trixie"; RFS="$WORK/root"; LOG="$WORK/logs"
 NSPAWN_PID=""; CPID=""; FORWARD_BEFORE=""
 
