@@ -14,8 +14,9 @@ outdir="${1:-$PORTAL_BACKUP_DIR}"
 mkdir -p "$outdir"
 stamp="$(date +%Y%m%d-%H%M%S)"
 archive="$outdir/portal-$stamp.tar"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+# The dump is written beside the backups, not to /tmp: on Debian 13 /tmp is in memory.
+work="$(mktemp -d "$outdir/.work-XXXXXX")"
+trap 'rm -rf "$work" "$archive.partial"' EXIT
 
 case "$PORTAL_DB_ENGINE" in
   postgresql)
@@ -31,17 +32,20 @@ case "$PORTAL_DB_ENGINE" in
     echo "不支持的数据库类型: $PORTAL_DB_ENGINE" >&2; exit 2 ;;
 esac
 
-mkdir -p "$work/media"
+# The media folder goes into the archive as media/, read in place through a link (tar -h),
+# not copied first.
 if [ -d "$PORTAL_MEDIA_ROOT" ]; then
-  cp -a "$PORTAL_MEDIA_ROOT/." "$work/media/"
+  ln -s "$(cd "$PORTAL_MEDIA_ROOT" && pwd)" "$work/media"
+else
+  mkdir "$work/media"
 fi
 {
   echo "created=$stamp"
   echo "engine=$PORTAL_DB_ENGINE"
-  echo "media_files=$(find "$work/media" -type f | wc -l)"
+  echo "media_files=$(find -L "$work/media" -type f | wc -l)"
 } > "$work/MANIFEST"
 
-tar -C "$work" -cf "$archive.partial" MANIFEST "$dump" media
+tar -chf "$archive.partial" -C "$work" MANIFEST "$dump" media
 mv "$archive.partial" "$archive"
 echo "备份完成 (backup written): $archive" >&2
 echo "$archive"

@@ -4,6 +4,9 @@
 # The database objects are replaced in one transaction; the current media folder is kept
 # beside the restored one as MEDIA_ROOT.before-restore-TIMESTAMP.
 set -euo pipefail
+# Restored photos and attachments are read by nginx, another user: whatever umask the caller
+# (sudo, a root shell) brings, they must stay readable.
+umask 022
 cd "$(dirname "$0")/.."
 PY="${PYTHON:-.venv/bin/python}"
 
@@ -20,7 +23,10 @@ if [ "${2:-}" != "--yes" ]; then
   [ "$answer" = "yes" ] || { echo "已取消。" >&2; exit 1; }
 fi
 
-work="$(mktemp -d)"
+# Unpacked beside the media folder, not in /tmp (in memory on Debian 13): on the same disk,
+# the restored folder then takes the old one's place by a rename.
+mkdir -p "$(dirname "$PORTAL_MEDIA_ROOT")"
+work="$(mktemp -d "$(dirname "$PORTAL_MEDIA_ROOT")/.restore-XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 tar -C "$work" -xf "$file"
 grep -q "^engine=$PORTAL_DB_ENGINE\$" "$work/MANIFEST" || {
@@ -41,9 +47,11 @@ stamp="$(date +%Y%m%d-%H%M%S)"
 if [ -d "$PORTAL_MEDIA_ROOT" ] && [ -n "$(ls -A "$PORTAL_MEDIA_ROOT")" ]; then
   mv "$PORTAL_MEDIA_ROOT" "$PORTAL_MEDIA_ROOT.before-restore-$stamp"
   echo "原媒体目录已保留为 (previous media kept as): $PORTAL_MEDIA_ROOT.before-restore-$stamp" >&2
+else
+  rm -rf "$PORTAL_MEDIA_ROOT"
 fi
-mkdir -p "$PORTAL_MEDIA_ROOT"
-cp -a "$work/media/." "$PORTAL_MEDIA_ROOT/"
+mv "$work/media" "$PORTAL_MEDIA_ROOT"
+chmod 755 "$PORTAL_MEDIA_ROOT"
 # Cached pages show the content from before the restore: they are all rebuilt on their next visit.
 if ! "$PY" manage.py invalidate_page_cache >/dev/null 2>"$work/invalidate.log"; then
   echo "警告:缓存页面未能失效,最长 PAGE_CACHE_SECONDS 秒后才显示恢复的内容 (cached pages not invalidated): $(tail -n 1 "$work/invalidate.log")" >&2

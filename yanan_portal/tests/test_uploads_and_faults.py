@@ -248,10 +248,15 @@ def test_backup_and_restore_of_a_local_sqlite_run(tmp_path):
     restored_media = tmp_path / "restored-media"
     restored_media.mkdir()
     (restored_media / "stale.txt").write_text("old")
+    assert [p.name for p in (tmp_path / "backups").iterdir()] == [Path(archive).name]  # no work files left
     env.update(DATABASE_URL=f"sqlite:///{target}", MEDIA_ROOT=str(restored_media))
+    # umask 027, as under sudo from a strict root shell: nginx (another user) must still read the media.
     result = subprocess.run([str(root / "deploy" / "restore.sh"), archive, "--yes"], cwd=root, env=env,
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, umask=0o027)
     assert result.returncode == 0, result.stderr
+    for path in [restored_media, *restored_media.rglob("*")]:
+        assert path.stat().st_mode & 0o005 == 0o005 if path.is_dir() else path.stat().st_mode & 0o004, path
+    assert not list(tmp_path.glob(".restore-*"))
     with sqlite3.connect(target) as db:
         assert db.execute("SELECT name FROM t ORDER BY id").fetchall() == [("延安",), ("宝塔",), ("延川",)]
     assert (restored_media / "covers" / "a.png").read_bytes() == png_bytes()
