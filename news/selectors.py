@@ -155,6 +155,7 @@ def neighbours(article: Article, channels: dict[int, Channel] | None = None) -> 
     return previous_article, next_article
 
 
+SEARCH_FACETS_CACHE_KEY = "news:search-facets"
 SEARCH_FACETS_CACHE_SECONDS = 300
 
 
@@ -167,7 +168,7 @@ def search_facets() -> dict:
     """
     from django.core.cache import cache
 
-    return cache.get_or_set("news:search-facets", _search_facets, SEARCH_FACETS_CACHE_SECONDS)
+    return cache.get_or_set(SEARCH_FACETS_CACHE_KEY, _search_facets, SEARCH_FACETS_CACHE_SECONDS)
 
 
 def _search_facets() -> dict:

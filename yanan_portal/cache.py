@@ -153,6 +153,11 @@ def _new_generation() -> str:
 _unwritten_generation: str | None = None
 
 
+def generation_written() -> bool:
+    """False while this process holds a new generation the cache refused (see above)."""
+    return _unwritten_generation is None
+
+
 def _retry_unwritten_generation() -> None:
     """Tried again at most once per pause, so that an outage does not cost every request a
     timeout. Kept in this process only: a worker that is restarted meanwhile forgets it, and

@@ -10,7 +10,7 @@ import time
 
 import pytest
 from django.core.cache import caches
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from news.models import Article
 from yanan_portal import cache as portal_cache
@@ -124,3 +124,11 @@ def test_redis_going_down_and_coming_back(client, settings, monkeypatch):
     finally:
         redis.terminate()
         redis.wait(timeout=10)
+
+
+def test_invalidate_page_cache_fails_loudly_when_redis_refuses_the_new_generation(dead_redis, monkeypatch):
+    """The update steps and deploy/restore.sh run it: a silent failure would leave pages from
+    before the update or the restore on every server for up to PAGE_CACHE_SECONDS."""
+    monkeypatch.setattr(portal_cache, "_unwritten_generation", None)
+    with pytest.raises(CommandError, match="Redis"):
+        call_command("invalidate_page_cache")

@@ -7,11 +7,14 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
 from members.models import CountyBranch
+from members.selectors import FOOTER_CACHE_KEY
 from news.models import Article
+from news.selectors import SEARCH_FACETS_CACHE_KEY
 from news.tests.factories import ArticleFactory, AttachmentFactory, ChannelFactory
 from yanan_portal import cache as page_cache
 
@@ -185,9 +188,12 @@ def test_invalidate_public_pages_is_callable_by_services(reader, article):
 def test_invalidate_page_cache_command_for_updates_and_restores(reader, article):
     get(reader, "/")
     assert get(reader, "/")["X-Page-Cache"] == "hit"
+    cache.set(FOOTER_CACHE_KEY, {"name": "恢复之前的页脚"})
+    cache.set(SEARCH_FACETS_CACHE_KEY, {"channels": []})
     output = io.StringIO()
     call_command("invalidate_page_cache", stdout=output)
     assert "已全部失效" in output.getvalue()
+    assert cache.get(FOOTER_CACHE_KEY) is None and cache.get(SEARCH_FACETS_CACHE_KEY) is None
     assert get(reader, "/")["X-Page-Cache"] == "miss"
 
 

@@ -1,11 +1,20 @@
-from django.core.management.base import BaseCommand
+from django.core.cache import cache
+from django.core.management.base import BaseCommand, CommandError
 
-from yanan_portal.cache import invalidate_public_pages
+from members.selectors import FOOTER_CACHE_KEY
+from news.selectors import SEARCH_FACETS_CACHE_KEY
+from yanan_portal import cache as page_cache
 
 
 class Command(BaseCommand):
-    help = "让所有缓存的公开页面失效(新的页面缓存代号):更新模板或恢复备份之后运行。"
+    help = "让所有缓存的公开页面(及页脚、搜索筛选)失效,下次访问时重新生成:更新模板或恢复备份之后运行。"
 
     def handle(self, *args, **options):
-        invalidate_public_pages()
+        page_cache.invalidate_public_pages()
+        if not page_cache.generation_written():
+            raise CommandError(
+                "缓存服务器(Redis)未能写入新的页面缓存代号:请检查 CACHE_URL 和 Redis 后重新运行;"
+                "否则缓存的页面要到 PAGE_CACHE_SECONDS 秒后才会失效。"
+            )
+        cache.delete_many([FOOTER_CACHE_KEY, SEARCH_FACETS_CACHE_KEY])
         self.stdout.write("缓存的公开页面已全部失效,下次访问时重新生成。")
