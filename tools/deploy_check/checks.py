@@ -4,6 +4,7 @@ with Debian's python3 (standard library only).
     python3 checks.py served              the site through nginx, both instances, an editor's photo
                                           upload (its address is written to /root/photo.txt)
     python3 checks.py answers PATH STATUS a reader's request for PATH through nginx answers STATUS
+    python3 checks.py contains PATH TEXT  … answers 200 with TEXT in the page
     python3 checks.py reader FILE         the home page until FILE exists; fails on any answer but 200
 """
 
@@ -146,6 +147,11 @@ def answers(path, expected):
     check(f"{path} answers {expected}", status == int(expected), str(status))
 
 
+def contains(path, text):
+    status, _, body = Browser().get(path)
+    check(f"{path} shows {text}", status == 200 and text.encode() in body, str(status))
+
+
 def reader(stop_file):
     """The home page, over and over, until stop_file exists: every answer must be a 200."""
     answers, failures = 0, []
@@ -164,4 +170,4 @@ def reader(stop_file):
 
 
 if __name__ == "__main__":
-    {"served": served, "answers": answers, "reader": reader}[sys.argv[1]](*sys.argv[2:])
+    {"served": served, "answers": answers, "contains": contains, "reader": reader}[sys.argv[1]](*sys.argv[2:])

@@ -16,15 +16,15 @@
 #
 # env: DEPLOY_CHECK_DIR (/var/tmp/portal-deploy-check) DEBIAN_MIRROR (http://deb.debian.org/debian)
 #      KEEP (0: delete the container's root at the end; 1: keep it for a look)
-#      DEPLOY_CHECK_MACHINE (portaldc) DEPLOY_CHECK_NET (10.231.77): for two checks at once
+# One check at a time per machine (a lock on DEPLOY_CHECK_DIR).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 WORK="${DEPLOY_CHECK_DIR:-/var/tmp/portal-deploy-check}"
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-MACHINE="${DEPLOY_CHECK_MACHINE:-portaldc}"   # host side of the veth pair: ve-portaldc (≤ 12 characters)
-NET="${DEPLOY_CHECK_NET:-10.231.77}"           # a /30 between host (.1) and container (.2)
+MACHINE=portaldc            # host side of the veth pair: ve-portaldc
+NET=10.231.77               # a /30 between host (.1) and container (.2)
 BASE="$WORK/base-trixie"; RFS="$WORK/root"; LOG="$WORK/logs"
-NSPAWN_PID=""; CPID=""; FORWARD_BEFORE=""
+NSPAWN_PID=""; CPID=""; FORWARD_BEFORE=""; UPDATE_CLONE=""
 
 say() { printf '\n== %s\n' "$*"; }
 die() { echo "deploy-check: $*" >&2; exit 1; }
@@ -38,6 +38,8 @@ if ((${#missing[@]})); then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 mkdir -p "$WORK" "$LOG"
+exec 9>"$WORK/.lock"
+flock -n 9 || die "another deploy-check is running (lock $WORK/.lock)"
 
 inside() {  # a command in the container, as root, with a clean environment
   nsenter -t "$CPID" -a env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
@@ -75,6 +77,7 @@ cleanup() {
   power_off
   iptables -t nat -D POSTROUTING -s "$NET.0/30" ! -o "ve-$MACHINE" -j MASQUERADE 2>/dev/null || true
   [[ -n "$FORWARD_BEFORE" ]] && sysctl -qw net.ipv4.ip_forward="$FORWARD_BEFORE"
+  [[ -n "$UPDATE_CLONE" ]] && rm -rf "$UPDATE_CLONE"
   [[ "${KEEP:-0}" == 1 ]] || rm -rf "$RFS"
 }
 trap cleanup EXIT
@@ -110,7 +113,7 @@ boot
 
 say "3. the documented steps 1-7 (log: $LOG/install.log)"
 SECONDS=0
-inside bash /root/install.sh >"$LOG/install.log" 2>&1 || die "the install block failed; the end of $LOG/install.log:
+inside timeout 1800 bash /root/install.sh >"$LOG/install.log" 2>&1 || die "the install block failed; the end of $LOG/install.log:
 $(tail -25 "$LOG/install.log")"
 echo "done in ${SECONDS}s"
 grep -E '^HTTP/' "$LOG/install.log" | tail -1
@@ -119,19 +122,26 @@ say "4. the new server"
 inside python3 /root/checks.py served
 inside systemctl list-timers --no-pager --all | grep -E 'portal-(backup|clearsessions)' \
   || die "the timers are not scheduled"
+# A backup from 40 days ago must go, the new one stay.
+inside sudo -u portal touch -d '40 days ago' /srv/portal/var/backups/portal-20000101-031500.tar
 inside systemctl start portal-backup.service || die "the backup unit failed: $(inside journalctl -u portal-backup --no-pager | tail -20)"
-backup="$(inside sh -c 'ls /srv/portal/var/backups/portal-*.tar' | tail -1)"
+backup="$(inside find /srv/portal/var/backups -maxdepth 1 -name 'portal-*.tar' -newer /srv/portal/.env | tail -1)"
 [[ -n "$backup" ]] || die "no backup written"
+inside test ! -e /srv/portal/var/backups/portal-20000101-031500.tar || die "the 40-day-old backup was not deleted"
+[[ -z "$(inside find /srv/portal/var/backups -mindepth 1 -name '.*')" ]] || die "the backup left work files behind"
 inside stat -c '%U %a %s %n' "$backup"
-inside tar -tf "$backup" | grep -qx database.dump || die "no database dump in $backup"
+inside tar -tf "$backup" >"$LOG/backup-contents.txt" || die "$backup is not a tar file"
+grep -qx database.dump "$LOG/backup-contents.txt" || die "no database dump in $backup"
+grep -q '^media/photos/' "$LOG/backup-contents.txt" || die "no photos in $backup"
 [[ "$(inside stat -c '%U %a' "$backup")" == "portal 600" ]] || die "the backup must be the portal user's, mode 600"
-echo "ok   the nightly backup unit writes a backup with the database and the media"
+echo "ok   the nightly backup unit writes a backup with the database and the media, and deletes old ones"
 
 # Lose something after the backup (a change in the database, the uploaded photos), then restore.
 inside sudo -u postgres psql -d portal -qc "UPDATE auth_user SET first_name = 'after-the-backup'"
 inside rm -rf /srv/portal/var/media/photos
 inside python3 /root/checks.py answers "$(cat "$RFS/root/photo.txt")" 404
-inside bash /root/restore.sh "var/backups/$(basename "$backup")" >"$LOG/restore.log" 2>&1 \
+# From a root shell with a strict umask: restored files must stay readable by nginx.
+inside bash -c "umask 027; bash /root/restore.sh var/backups/$(basename "$backup")" >"$LOG/restore.log" 2>&1 \
   || die "the restore failed: $(tail -20 "$LOG/restore.log")"
 [[ -z "$(inside sudo -u postgres psql -d portal -tAc "SELECT first_name FROM auth_user WHERE first_name <> ''")" ]] \
   || die "the database was not restored"
@@ -146,22 +156,32 @@ inside systemctl is-active portal@8001 portal@8002 nginx postgresql redis-server
 inside python3 /root/checks.py served
 
 say "6. an update without a failed request (log: $LOG/update.log)"
-update_clone="$(mktemp -d)"
-git clone -q "$RFS/root/portal.git" "$update_clone"
-git -C "$update_clone" -c user.name=deploy-check -c user.email=check@example.cn commit -q --allow-empty -m "deploy-check: an update"
-git -C "$update_clone" push -q origin "HEAD:$(git -C "$update_clone" symbolic-ref --short HEAD)"
-NEW="$(git -C "$update_clone" rev-parse HEAD)"; rm -rf "$update_clone"
+# The update changes what every page shows; the home page is in the page cache before it.
+MARK="deploy-check-update-$RANDOM$RANDOM"
+UPDATE_CLONE="$(mktemp -d)"
+git clone -q "$RFS/root/portal.git" "$UPDATE_CLONE"
+echo "<!-- $MARK -->" >>"$UPDATE_CLONE/templates/base.html"
+git -C "$UPDATE_CLONE" -c user.name=deploy-check -c user.email=check@example.cn commit -qam "deploy-check: an update"
+git -C "$UPDATE_CLONE" push -q origin "HEAD:$(git -C "$UPDATE_CLONE" symbolic-ref --short HEAD)"
+NEW="$(git -C "$UPDATE_CLONE" rev-parse HEAD)"
+main_pids() { inside systemctl show -p MainPID --value portal@8001 portal@8002 | tr '\n' ' '; }
+PIDS_BEFORE="$(main_pids)"
+inside python3 /root/checks.py answers / 200 >/dev/null
 rm -f "$RFS/root/update.done"
 inside python3 /root/checks.py reader /root/update.done >"$LOG/reader.log" 2>&1 &
 READER=$!
 sleep 2
-inside bash /root/update.sh >"$LOG/update.log" 2>&1 || { touch "$RFS/root/update.done"; die "the update block failed: $(tail -20 "$LOG/update.log")"; }
+inside timeout 600 bash /root/update.sh >"$LOG/update.log" 2>&1 || { touch "$RFS/root/update.done"; die "the update block failed: $(tail -20 "$LOG/update.log")"; }
 sleep 2
 touch "$RFS/root/update.done"
 wait "$READER" || die "requests failed during the update: $(cat "$LOG/reader.log")"
 cat "$LOG/reader.log"
 [[ "$(inside git -C /srv/portal rev-parse HEAD)" == "$NEW" ]] || die "/srv/portal is not at the new commit"
-grep -c "systemctl restart" "$LOG/update.log" | xargs echo "instances restarted:"
-echo "ok   the update pulled the new commit and restarted both instances"
+PIDS_AFTER="$(main_pids)"
+for before in $PIDS_BEFORE; do
+  [[ " $PIDS_AFTER " != *" $before "* ]] || die "an instance was not restarted (main PIDs $PIDS_BEFORE → $PIDS_AFTER)"
+done
+inside python3 /root/checks.py contains / "$MARK"
+echo "ok   the update pulled the new commit, restarted both instances, and readers see it at once"
 
 say "deploy-check passed (commit $COMMIT)"

@@ -18,7 +18,10 @@ DB_PASSWORD = "deploy-check-db-password"
 ADMIN_USER, ADMIN_PASSWORD = "chief", "deploy-check-Admin-2026"
 CERT_DIR = "/etc/letsencrypt/live/www.example.cn"
 
+# The 【必改】 values; the folders and CACHE_URL must already be right in deploy/.env.example.
+# Without set -x: the secret and the passwords stay out of the log.
 FILL_IN_ENV = r"""
+set +x
 key=$(python3 -c "import secrets; print(secrets.token_urlsafe(64))")
 sed -i \
   -e "s|^SECRET_KEY=.*|SECRET_KEY=$key|" \
@@ -27,10 +30,8 @@ sed -i \
   -e "s|^SITE_URL=.*|SITE_URL=https://www.example.cn|" \
   -e "s|^ICP_RECORD=.*|ICP_RECORD=陕ICP备12345678号-1|" \
   -e "s|^DATABASE_URL=.*|DATABASE_URL=postgres://portal:{db_password}@127.0.0.1:5432/portal|" \
-  -e "s|^STATIC_ROOT=.*|STATIC_ROOT=/srv/portal/var/static|" \
-  -e "s|^MEDIA_ROOT=.*|MEDIA_ROOT=/srv/portal/var/media|" \
-  -e "s|^BACKUP_DIR=.*|BACKUP_DIR=/srv/portal/var/backups|" \
   .env
+set -x
 """.replace("{db_password}", DB_PASSWORD)
 
 INSTALL = [
@@ -40,13 +41,13 @@ INSTALL = [
         f"printf '%s\\n%s\\n' {DB_PASSWORD} {DB_PASSWORD} | sudo -u postgres createuser --pwprompt portal\n",
     ),
     (
-        "cp deploy/.env.example .env && chmod 600 .env && chown portal: .env\n",
-        "cp deploy/.env.example .env && chmod 600 .env && chown portal: .env\n" + FILL_IN_ENV,
+        "cp deploy/.env.example .env && chown root:portal .env && chmod 640 .env\n",
+        "cp deploy/.env.example .env && chown root:portal .env && chmod 640 .env\n" + FILL_IN_ENV,
     ),
     (
-        ".venv/bin/python manage.py createsuperuser'",
-        f"DJANGO_SUPERUSER_USERNAME={ADMIN_USER} DJANGO_SUPERUSER_EMAIL=chief@example.cn "
-        f"DJANGO_SUPERUSER_PASSWORD={ADMIN_PASSWORD} .venv/bin/python manage.py createsuperuser --noinput'",
+        "sudo -u portal .venv/bin/python manage.py createsuperuser\n",
+        f"set +x; sudo -u portal env DJANGO_SUPERUSER_USERNAME={ADMIN_USER} DJANGO_SUPERUSER_EMAIL=chief@example.cn "
+        f"DJANGO_SUPERUSER_PASSWORD={ADMIN_PASSWORD} .venv/bin/python manage.py createsuperuser --noinput; set -x\n",
     ),
     (
         "cp deploy/nginx/portal.conf /etc/nginx/sites-available/portal\n",

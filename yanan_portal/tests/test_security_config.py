@@ -70,7 +70,7 @@ def test_production_environment_enforces_https_settings():
     assert result.returncode == 0, result.stderr
     assert (
         "True True True 31536000 ('HTTP_X_FORWARDED_PROTO', 'https') False "
-        "['https://www.example.org.cn', 'https://example.org.cn']"
+        "['https://www.example.cn', 'https://example.cn']"
     ) in result.stdout
 
 
