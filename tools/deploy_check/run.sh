@@ -100,6 +100,9 @@ if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
 fi
 git clone -q --bare "$ROOT" "$RFS/root/portal.git"
 COMMIT="$(git -C "$ROOT" rev-parse --short HEAD)"
+# The server follows one branch, whatever this checkout is on (a detached HEAD included).
+git -C "$RFS/root/portal.git" update-ref refs/heads/deploy-check "$(git -C "$ROOT" rev-parse HEAD)"
+git -C "$RFS/root/portal.git" symbolic-ref HEAD refs/heads/deploy-check
 python3 "$ROOT/tools/deploy_check/steps.py" "$ROOT/docs" "$RFS/root"
 cp "$ROOT/tools/deploy_check/steps.py" "$ROOT/tools/deploy_check/checks.py" "$RFS/root/"
 echo "commit $COMMIT of $ROOT; steps from docs/performance-and-deployment.md (部署) and docs/security.md (restore)"
@@ -162,7 +165,7 @@ UPDATE_CLONE="$(mktemp -d)"
 git clone -q "$RFS/root/portal.git" "$UPDATE_CLONE"
 echo "<!-- $MARK -->" >>"$UPDATE_CLONE/templates/base.html"
 git -C "$UPDATE_CLONE" -c user.name=deploy-check -c user.email=check@example.cn commit -qam "deploy-check: an update"
-git -C "$UPDATE_CLONE" push -q origin "HEAD:$(git -C "$UPDATE_CLONE" symbolic-ref --short HEAD)"
+git -C "$UPDATE_CLONE" push -q origin HEAD:deploy-check
 NEW="$(git -C "$UPDATE_CLONE" rev-parse HEAD)"
 main_pids() { inside systemctl show -p MainPID --value portal@8001 portal@8002 | tr '\n' ' '; }
 PIDS_BEFORE="$(main_pids)"
