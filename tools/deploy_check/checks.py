@@ -107,6 +107,10 @@ def served():
         status, _, body = plain_http(port, "/healthz")
         check(f"gunicorn instance {port} answers /healthz", status == 200 and b'"ok"' in body, f"{status} {body[:80]!r}")
 
+    status, headers, _ = Browser().request("GET", "/news/", headers={"Host": "example.cn"})
+    check("https://example.cn/ moves to www", status == 301 and headers.get("location") == f"https://{HOST}/news/",
+          f"{status} {headers.get('location')}")
+
     browser = Browser()
     status, headers, body = browser.get("/")
     check("home page over HTTPS", status == 200 and "延安".encode() in body, str(status))

@@ -53,7 +53,7 @@ INSTALL = [
         "cp deploy/nginx/portal.conf /etc/nginx/sites-available/portal\n",
         "cp deploy/nginx/portal.conf /etc/nginx/sites-available/portal\n"
         "cp /etc/nginx/sites-available/portal /root/portal.conf.full\n"
-        "awk '/^server \\{/ {n++} n < 2' /root/portal.conf.full > /etc/nginx/sites-available/portal  # no 443 server\n",
+        "awk '/^server \\{/ {n++} n < 2' /root/portal.conf.full > /etc/nginx/sites-available/portal  # no 443 servers\n",
     ),
     (
         "certbot certonly --webroot -w /var/www/letsencrypt -d www.example.cn -d example.cn\n",
@@ -62,8 +62,8 @@ INSTALL = [
         f"-out {CERT_DIR}/fullchain.pem 2>/dev/null  # instead of certbot: no ACME server here\n",
     ),
     (
-        "#    restore the 443 server, then:\n",
-        "cp /root/portal.conf.full /etc/nginx/sites-available/portal  # the 443 server back\n",
+        "#    restore the 443 servers, then:\n",
+        "cp /root/portal.conf.full /etc/nginx/sites-available/portal  # the 443 servers back\n",
     ),
     (
         "curl -fsSI --retry 3 --retry-connrefused https://www.example.cn/ ",
