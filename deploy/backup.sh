@@ -17,6 +17,7 @@ archive="$outdir/portal-$stamp.tar"
 # The dump is written beside the backups, not to /tmp: on Debian 13 /tmp is in memory.
 work="$(mktemp -d "$outdir/.work-XXXXXX")"
 trap 'rm -rf "$work" "$archive.partial"' EXIT
+trap 'exit 143' TERM INT HUP  # stopped by systemd: still clean up (the work folder holds a dump)
 
 case "$PORTAL_DB_ENGINE" in
   postgresql)
@@ -32,20 +33,30 @@ case "$PORTAL_DB_ENGINE" in
     echo "不支持的数据库类型: $PORTAL_DB_ENGINE" >&2; exit 2 ;;
 esac
 
-# The media folder goes into the archive as media/, read in place through a link (tar -h),
-# not copied first.
-if [ -d "$PORTAL_MEDIA_ROOT" ]; then
-  ln -s "$(cd "$PORTAL_MEDIA_ROOT" && pwd)" "$work/media"
+# The media folder goes into the archive as media/. GNU tar reads it in place (its links stay
+# links); elsewhere (bsdtar on a Mac) it is copied into the work folder first.
+if [ ! -d "$PORTAL_MEDIA_ROOT" ]; then
+  mkdir "$work/media"; media_args=(-C "$work" media)
+elif tar --version 2>/dev/null | grep -q 'GNU tar'; then
+  media_args=(-C "$PORTAL_MEDIA_ROOT" --transform 's,^\.\(/\|$\),media\1,S' --warning=no-file-changed .)
 else
-  mkdir "$work/media"
+  cp -a "$PORTAL_MEDIA_ROOT/." "$work/media/"; media_args=(-C "$work" media)
 fi
 {
   echo "created=$stamp"
   echo "engine=$PORTAL_DB_ENGINE"
-  echo "media_files=$(find -L "$work/media" -type f | wc -l)"
+  echo "media_files=$(find "${PORTAL_MEDIA_ROOT}/" -type f 2>/dev/null | wc -l)"
 } > "$work/MANIFEST"
 
-tar -chf "$archive.partial" -C "$work" MANIFEST "$dump" media
+# GNU tar exits 1 when a file changed while it was read (a PDF being uploaded at 03:15): the
+# archive is still whole, with that file as it was.
+status=0
+tar -cf "$archive.partial" -C "$work" MANIFEST "$dump" "${media_args[@]}" || status=$?
+if [ "$status" -eq 1 ]; then
+  echo "注意:备份时有文件正在修改 (a file changed while it was read)" >&2
+elif [ "$status" -ne 0 ]; then
+  exit "$status"
+fi
 mv "$archive.partial" "$archive"
 echo "备份完成 (backup written): $archive" >&2
 echo "$archive"

@@ -4,9 +4,6 @@
 # The database objects are replaced in one transaction; the current media folder is kept
 # beside the restored one as MEDIA_ROOT.before-restore-TIMESTAMP.
 set -euo pipefail
-# Restored photos and attachments are read by nginx, another user: whatever umask the caller
-# (sudo, a root shell) brings, they must stay readable.
-umask 022
 cd "$(dirname "$0")/.."
 PY="${PYTHON:-.venv/bin/python}"
 
@@ -23,12 +20,20 @@ if [ "${2:-}" != "--yes" ]; then
   [ "$answer" = "yes" ] || { echo "已取消。" >&2; exit 1; }
 fi
 
-# Unpacked beside the media folder, not in /tmp (in memory on Debian 13): on the same disk,
-# the restored folder then takes the old one's place by a rename.
+# The restored folder takes the old one's place by a rename, which a mount point or a link
+# cannot do: refused before anything is changed.
+if mountpoint -q "$PORTAL_MEDIA_ROOT" 2>/dev/null || [ -L "$PORTAL_MEDIA_ROOT" ]; then
+  echo "MEDIA_ROOT ($PORTAL_MEDIA_ROOT) 是挂载点或链接,无法整体替换:请把 MEDIA_ROOT 指向其中的一个子目录,或手动恢复媒体文件。" >&2
+  exit 2
+fi
+# Unpacked beside the media folder (same disk), not in /tmp (in memory on Debian 13).
 mkdir -p "$(dirname "$PORTAL_MEDIA_ROOT")"
 work="$(mktemp -d "$(dirname "$PORTAL_MEDIA_ROOT")/.restore-XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-tar -C "$work" -xf "$file"
+trap 'exit 143' TERM INT HUP
+# Restored photos and attachments are read by nginx, another user: whatever umask the caller
+# (sudo, a root shell) brings, they must stay readable.
+(umask 022 && tar -C "$work" -xf "$file")
 grep -q "^engine=$PORTAL_DB_ENGINE\$" "$work/MANIFEST" || {
   echo "备份的数据库类型与当前配置不符: $(grep engine= "$work/MANIFEST") / $PORTAL_DB_ENGINE" >&2; exit 2; }
 

@@ -38,7 +38,7 @@ INSTALL = [
     ("git clone <repository> /srv/portal\n", "git clone /root/portal.git /srv/portal\n"),
     (
         "sudo -u postgres createuser --pwprompt portal\n",
-        f"printf '%s\\n%s\\n' {DB_PASSWORD} {DB_PASSWORD} | sudo -u postgres createuser --pwprompt portal\n",
+        f"set +x; printf '%s\\n%s\\n' {DB_PASSWORD} {DB_PASSWORD} | sudo -u postgres createuser --pwprompt portal; set -x\n",
     ),
     (
         "cp deploy/.env.example .env && chown root:portal .env && chmod 640 .env\n",

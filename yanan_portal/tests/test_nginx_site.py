@@ -210,6 +210,7 @@ def test_the_nginx_site_serves_the_portal_over_https(nginx_site):
     # The bare name over HTTPS moves to www, keeping the address: one address per page.
     status, headers, _ = client.request("GET", "/news/work/?page=2", headers={"Host": "example.cn"})
     assert status == 301 and headers["location"] == f"https://{HOST}/news/work/?page=2"
+    assert headers["strict-transport-security"] == "max-age=31536000; includeSubDomains; preload"
 
     # Static files: the hashed names the page links to, cached for a year, precompressed.
     stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', page).group(1)
