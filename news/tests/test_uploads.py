@@ -252,16 +252,21 @@ def test_cover_upload_goes_through_the_pipeline(editor_client, settings):
     assert (settings.MEDIA_ROOT / article.cover.name.replace(".jpg", "-960.webp")).exists()
 
 
-def test_good_attachment_keeps_its_name_for_display(editor_client):
-    payload = form_data(
+def with_one_attachment(filename: str) -> dict:
+    """The article form of an article with one PDF attached."""
+    return form_data(
         title="带附件",
         **{
             "attachments-TOTAL_FORMS": "1",
-            "attachments-0-file": SimpleUploadedFile("2026年工作要点.pdf", b"%PDF-1.7\n..."),
+            "attachments-0-file": SimpleUploadedFile(filename, b"%PDF-1.7\n..."),
             "attachments-0-name": "",
             "attachments-0-order": "0",
         },
     )
+
+
+def test_good_attachment_keeps_its_name_for_display(editor_client):
+    payload = with_one_attachment("2026年工作要点.pdf")
     assert editor_client.post(reverse("admin:news_article_add"), payload).status_code == 302
     attachment = Attachment.objects.get()
     assert attachment.name == "2026年工作要点.pdf" and attachment.kind == "PDF"
@@ -276,15 +281,7 @@ def test_uploads_stay_readable_by_nginx_under_the_services_umask(editor_client, 
             reverse("admin:news_article_photo_picker"),
             {"image": SimpleUploadedFile("a.jpg", jpeg_bytes()), "alt": "会议现场"},
         )
-        payload = form_data(
-            title="带附件",
-            **{
-                "attachments-TOTAL_FORMS": "1",
-                "attachments-0-file": SimpleUploadedFile("要点.pdf", b"%PDF-1.7\n..."),
-                "attachments-0-name": "",
-                "attachments-0-order": "0",
-            },
-        )
+        payload = with_one_attachment("要点.pdf")
         assert editor_client.post(reverse("admin:news_article_add"), payload).status_code == 302
     finally:
         os.umask(previous)
