@@ -1,6 +1,9 @@
 """Oversize requests, inert media, and saves that fail half-way."""
 
 import io
+import os
+import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -225,16 +228,27 @@ def test_media_outside_the_folder_or_listings_are_404(rf, settings, media, path)
 # --- Backup and restore of a local (SQLite) run; PostgreSQL: test_postgres_faults.py ----
 
 
-def test_backup_and_restore_of_a_local_sqlite_run(tmp_path):
-    import os
-    import sqlite3
-    import subprocess
+ROOT = Path(__file__).resolve().parents[2]
 
-    root = Path(__file__).resolve().parents[2]
+
+def run_deploy_script(name: str, *args: str, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run([str(ROOT / "deploy" / name), *args], cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+def backed_up_sqlite_run(tmp_path: Path, media: Path, names: list[str]) -> tuple[dict, str]:
+    """A local run (SQLite, table t holding names) backed up with its media: (its env, the archive)."""
     source = tmp_path / "portal.sqlite3"
     with sqlite3.connect(source) as db:
         db.execute("CREATE TABLE t (id integer primary key, name text)")
-        db.executemany("INSERT INTO t (name) VALUES (?)", [("延安",), ("宝塔",), ("延川",)])
+        db.executemany("INSERT INTO t (name) VALUES (?)", [(name,) for name in names])
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{source}", "MEDIA_ROOT": str(media),
+           "BACKUP_DIR": str(tmp_path / "backups")}
+    result = run_deploy_script("backup.sh", env=env)
+    assert result.returncode == 0, result.stderr
+    return env, result.stdout.strip().splitlines()[-1]
+
+
+def test_backup_and_restore_of_a_local_sqlite_run(tmp_path):
     media = tmp_path / "media"
     (media / "covers").mkdir(parents=True)
     (media / "covers" / "a.png").write_bytes(png_bytes())
@@ -242,11 +256,7 @@ def test_backup_and_restore_of_a_local_sqlite_run(tmp_path):
     # does not fail the backup.
     (media / "outside").symlink_to("/etc/hostname")
     (media / "dangling").symlink_to(tmp_path / "gone")
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{source}", "MEDIA_ROOT": str(media),
-           "BACKUP_DIR": str(tmp_path / "backups")}
-    result = subprocess.run([str(root / "deploy" / "backup.sh")], cwd=root, env=env, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    archive = result.stdout.strip().splitlines()[-1]
+    env, archive = backed_up_sqlite_run(tmp_path, media, ["延安", "宝塔", "延川"])
 
     target = tmp_path / "restored.sqlite3"
     restored_media = tmp_path / "restored-media"
@@ -254,8 +264,7 @@ def test_backup_and_restore_of_a_local_sqlite_run(tmp_path):
     (restored_media / "stale.txt").write_text("old")
     assert [p.name for p in (tmp_path / "backups").iterdir()] == [Path(archive).name]  # no work files left
     env.update(DATABASE_URL=f"sqlite:///{target}", MEDIA_ROOT=str(restored_media))
-    result = subprocess.run([str(root / "deploy" / "restore.sh"), archive, "--yes"], cwd=root, env=env,
-                            capture_output=True, text=True)
+    result = run_deploy_script("restore.sh", archive, "--yes", env=env)
     assert result.returncode == 0, result.stderr
     assert not list(tmp_path.glob(".restore-*"))
     assert os.readlink(restored_media / "outside") == "/etc/hostname"
@@ -271,27 +280,15 @@ def test_backup_and_restore_of_a_local_sqlite_run(tmp_path):
 def test_restore_refuses_a_media_folder_it_cannot_replace_before_changing_anything(tmp_path):
     """A restore replaces MEDIA_ROOT by a rename, which a link (or a mount point) cannot take:
     refused before the database is touched, so nothing is left half restored."""
-    import os
-    import sqlite3
-    import subprocess
-
-    root = Path(__file__).resolve().parents[2]
-    source = tmp_path / "portal.sqlite3"
-    with sqlite3.connect(source) as db:
-        db.execute("CREATE TABLE t (name text)")
-        db.execute("INSERT INTO t VALUES ('备份时')")
     (tmp_path / "media").mkdir()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{source}", "MEDIA_ROOT": str(tmp_path / "media"),
-           "BACKUP_DIR": str(tmp_path / "backups")}
-    result = subprocess.run([str(root / "deploy" / "backup.sh")], cwd=root, env=env, capture_output=True, text=True)
-    archive = result.stdout.strip().splitlines()[-1]
+    env, archive = backed_up_sqlite_run(tmp_path, tmp_path / "media", ["备份时"])
+    source = tmp_path / "portal.sqlite3"
     with sqlite3.connect(source) as db:
         db.execute("UPDATE t SET name = '备份后'")
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "linked-media").symlink_to(tmp_path / "elsewhere")
     env["MEDIA_ROOT"] = str(tmp_path / "linked-media")
-    result = subprocess.run([str(root / "deploy" / "restore.sh"), archive, "--yes"], cwd=root, env=env,
-                            capture_output=True, text=True)
+    result = run_deploy_script("restore.sh", archive, "--yes", env=env)
     assert result.returncode == 2 and "挂载点或链接" in result.stderr
     with sqlite3.connect(source) as db:
         assert db.execute("SELECT name FROM t").fetchone() == ("备份后",)
