@@ -90,10 +90,10 @@ def check(label, condition, detail=""):
         sys.exit(1)
 
 
-def plain_http(port, path, host=HOST):
+def plain_http(port, path):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        connection.request("GET", path, headers={"Host": host})
+        connection.request("GET", path, headers={"Host": HOST})
         response = connection.getresponse()
         return response.status, response.getheader("Location"), response.read()
     finally:
@@ -140,7 +140,7 @@ def served():
     )
     photo = re.search(rb'(/media/photos/[^"\' ]+\.(?:jpg|png|webp))', body)
     check("the photo upload is accepted", status == 200 and photo is not None, f"{status} {body[:300]!r}")
-    status, headers, data = Browser().get(photo.group(1).decode())
+    status, headers, _ = Browser().get(photo.group(1).decode())
     check("nginx serves the uploaded photo to a reader", status == 200 and headers.get("content-type", "").startswith("image/"),
           f"{photo.group(1).decode()}: {status} {headers.get('content-type')}")
     Path("/root/photo.txt").write_text(photo.group(1).decode())
@@ -158,19 +158,19 @@ def contains(path, text):
 
 def reader(stop_file):
     """The home page, over and over, until stop_file exists: every answer must be a 200."""
-    answers, failures = 0, []
+    requests, failures = 0, []
     stop = Path(stop_file)
     while not stop.exists():
         try:
             status, _, _ = Browser().get("/")
         except OSError as error:
             status = repr(error)
-        answers += 1
+        requests += 1
         if status != 200:
             failures.append(status)
         time.sleep(0.02)
-    print(json.dumps({"answers": answers, "failures": failures[:20], "failed": len(failures)}))
-    check(f"no failed request during the update ({answers} requests)", not failures and answers > 50, str(failures[:5]))
+    print(json.dumps({"answers": requests, "failures": failures[:20], "failed": len(failures)}))
+    check(f"no failed request during the update ({requests} requests)", not failures and requests > 50, str(failures[:5]))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@
 #
 #   sudo bash tools/deploy_check/run.sh
 #
-# 1. debootstrap a minimal trixie once (kept in $DEPLOY_CHECK_DIR/base), copy it to a fresh root;
+# 1. debootstrap a minimal trixie once (kept in $DEPLOY_CHECK_DIR/base-trixie), copy it to a fresh root;
 #    the repository is a clone of this checkout's HEAD (commit first: uncommitted changes are not in it).
 # 2. boot it with systemd-nspawn (private network: a veth pair, NAT to reach Debian and PyPI).
 # 3. run the documented install block (tools/deploy_check/steps.py: only the unattended parts replaced).
@@ -169,7 +169,6 @@ git -C "$UPDATE_CLONE" push -q origin HEAD:deploy-check
 NEW="$(git -C "$UPDATE_CLONE" rev-parse HEAD)"
 main_pids() { inside systemctl show -p MainPID --value portal@8001 portal@8002 | tr '\n' ' '; }
 PIDS_BEFORE="$(main_pids)"
-inside python3 /root/checks.py answers / 200 >/dev/null
 rm -f "$RFS/root/update.done"
 inside python3 /root/checks.py reader /root/update.done >"$LOG/reader.log" 2>&1 &
 READER=$!

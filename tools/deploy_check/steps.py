@@ -4,9 +4,9 @@
 
 writes OUTDIR/install.sh (steps 1-7) and OUTDIR/update.sh (the update block) from DOCS/
 performance-and-deployment.md, and OUTDIR/restore.sh (a restore on the server, taking the backup's
-name as $1) from DOCS/security.md. Only what cannot
-run unattended in a container is replaced, and every replacement must apply exactly once: when
-the documentation changes shape, the check fails here instead of silently testing something else.
+name as $1) from DOCS/security.md. Only what cannot run unattended in a container is replaced,
+and every replacement must apply exactly once: when the documentation changes shape, the check
+fails here instead of silently testing something else.
 """
 
 import re
@@ -82,10 +82,14 @@ def replace_each_once(block: str, replacements) -> str:
     return block
 
 
+def shell_blocks(doc: Path, section: str, next_section: str) -> list[str]:
+    """The ```sh blocks of one section of a document."""
+    text = doc.read_text()
+    return re.findall(r"```sh\n(.*?)```", text[text.index(section):text.index(next_section)], re.S)
+
+
 def main(docs: Path, outdir: Path) -> None:
-    text = (docs / "performance-and-deployment.md").read_text()
-    section = text[text.index("## 部署"):text.index("## 扩展")]
-    blocks = re.findall(r"```sh\n(.*?)```", section, re.S)
+    blocks = shell_blocks(docs / "performance-and-deployment.md", "## 部署", "## 扩展")
     install = [b for b in blocks if b.startswith("# 1. Packages")]
     update = [b for b in blocks if "git pull" in b]
     if len(install) != 1 or len(update) != 1:
@@ -94,9 +98,10 @@ def main(docs: Path, outdir: Path) -> None:
     (outdir / "install.sh").write_text(header + replace_each_once(install[0], INSTALL))
     (outdir / "update.sh").write_text(header + update[0])
 
-    security = (docs / "security.md").read_text()
-    section = security[security.index("## Backup and restore"):security.index("## Dependency audit")]
-    restore = [b for b in re.findall(r"```sh\n(.*?)```", section, re.S) if b.startswith("cd /srv/portal")]
+    restore = [
+        b for b in shell_blocks(docs / "security.md", "## Backup and restore", "## Dependency audit")
+        if b.startswith("cd /srv/portal")
+    ]
     if len(restore) != 1:
         sys.exit("deploy_check: expected one server restore block (cd /srv/portal …) in security.md")
     example = re.search(r"var/backups/portal-\d{8}-\d{6}\.tar", restore[0])
