@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.db.models import Prefetch
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -126,7 +127,9 @@ class PublicationDetailView(DetailView):
     context_object_name = "publication"
 
     def get_queryset(self):
-        return Publication.objects.published().prefetch_related("counties", "programmes")
+        return Publication.objects.published().prefetch_related(
+            "counties", Prefetch("programmes", queryset=Programme.objects.visible())
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -228,6 +228,19 @@ def test_detail_without_pdf_says_so(reader):
     assert reader.get(publication.get_download_url()).status_code == 404
 
 
+def test_detail_names_only_programmes_shown_on_the_site(reader, library, programme):
+    hidden = Programme.objects.create(name="尚未公开的试点项目", slug="pilot", is_active=False)
+    report = library["report"]
+    report.programmes.add(hidden)
+    html = text(reader.get(report.get_absolute_url()))
+    assert "相关项目" in html and f"?programme={programme.slug}" in html and programme.name in html
+    assert "尚未公开的试点项目" not in html and "?programme=pilot" not in html
+    programme.is_active = False
+    programme.save()
+    html = text(reader.get(report.get_absolute_url()))
+    assert "相关项目" not in html and programme.name not in html
+
+
 def test_pdf_is_served_as_pdf_inline_and_as_download(reader, library):
     issue = library["issue"]
     read = reader.get(issue.get_read_url())
