@@ -447,7 +447,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         old = get_object_or_404(article.history.select_related("channel"), history_id=history_id)
         against = request.GET.get("against", "")
-        if against.isdigit():
+        if against.isascii() and against.isdigit():  # not "²", which isdigit() accepts
             new = get_object_or_404(article.history.select_related("channel"), history_id=int(against))
             new_label = timezone.localtime(new.history_date).strftime("%Y-%m-%d %H:%M:%S")
         else:

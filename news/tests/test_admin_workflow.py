@@ -409,7 +409,9 @@ def test_compare_two_versions(client, as_role):
     assert "两个版本的内容没有区别" in same.text
     against = client.get(url + f"?against={new.history_id}")
     assert "新的第二段" in against.text
-    assert client.get(url + "?against=abc").status_code == 200
+    for bad in ("abc", "²", "-1", "1.5", "99999999999999999999"):
+        response = client.get(url, {"against": bad})
+        assert response.status_code in (200, 404), bad
     assert client.get(reverse("admin:news_article_compare", args=[article.pk, 999999])).status_code == 404
 
 
