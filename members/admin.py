@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from yanan_portal.cache import invalidate_public_pages
+
 from . import services
 from .models import (
     Body,
@@ -74,6 +76,8 @@ class CouncilUnitAdmin(admin.ModelAdmin):
     @admin.action(description=_("停用所选理事单位(不在网站上显示)"), permissions=["change"])
     def deactivate(self, request, queryset):
         count = queryset.filter(is_active=True).update(is_active=False)
+        if count:
+            invalidate_public_pages()  # update() sends no post_save
         self.message_user(
             request, ngettext("已停用 %d 个理事单位。", "已停用 %d 个理事单位。", count) % count, messages.SUCCESS
         )
@@ -81,6 +85,8 @@ class CouncilUnitAdmin(admin.ModelAdmin):
     @admin.action(description=_("恢复所选理事单位(在网站上显示)"), permissions=["change"])
     def activate(self, request, queryset):
         count = queryset.filter(is_active=False).update(is_active=True)
+        if count:
+            invalidate_public_pages()
         self.message_user(
             request, ngettext("已恢复 %d 个理事单位。", "已恢复 %d 个理事单位。", count) % count, messages.SUCCESS
         )

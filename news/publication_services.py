@@ -15,10 +15,15 @@ from django.utils import timezone
 
 from members.models import CountyBranch
 from projects.models import Programme
+from yanan_portal.cache import invalidate_public_pages
 
 from .publications import Publication, TableOfContentsEntry
 
 # --- Publishing ---------------------------------------------------------------------
+
+
+# Both change many rows with one UPDATE, which sends no post_save: they drop the cached
+# pages themselves, so a withdrawn publication (and its PDF) leaves the site at once.
 
 
 @transaction.atomic
@@ -29,12 +34,17 @@ def publish_publications(*, queryset: QuerySet, at=None) -> int:
     count += queryset.filter(published_at__isnull=False).exclude(status=Publication.Status.PUBLISHED).update(
         status=Publication.Status.PUBLISHED
     )
+    if count:
+        invalidate_public_pages()
     return count
 
 
 @transaction.atomic
 def withdraw_publications(*, queryset: QuerySet) -> int:
-    return queryset.filter(status=Publication.Status.PUBLISHED).update(status=Publication.Status.WITHDRAWN)
+    count = queryset.filter(status=Publication.Status.PUBLISHED).update(status=Publication.Status.WITHDRAWN)
+    if count:
+        invalidate_public_pages()
+    return count
 
 
 # --- Import of an archive folder ----------------------------------------------------

@@ -204,15 +204,20 @@ def invalidate_public_pages() -> None:
 
 
 def _next_publication_timestamp() -> float | str:
+    """When the next scheduled article or publication (出版物) becomes public."""
     from news.models import Article
+    from news.publications import Publication
 
-    upcoming = (
-        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+    now = timezone.now()
+    upcoming = [
+        model.objects.filter(status=model.Status.PUBLISHED, published_at__gt=now)
         .order_by("published_at")
         .values_list("published_at", flat=True)
         .first()
-    )
-    return upcoming.timestamp() if upcoming else "none"
+        for model in (Article, Publication)
+    ]
+    upcoming = [when for when in upcoming if when is not None]
+    return min(upcoming).timestamp() if upcoming else "none"
 
 
 def _remember_next_publication(generation: str, upcoming: float | str) -> None:
@@ -707,12 +712,20 @@ def _attachment_changed(sender, instance, raw=False, **kwargs):
         invalidate_public_pages()
 
 
+# Models listed in the search page's filters (news.selectors.search_facets), cached apart.
+SEARCH_FACET_MODELS = {"news.channel", "members.countybranch", "projects.programme"}
+
+
 def _content_changed(sender, raw=False, **kwargs):
     if raw:
         return
     model_name = sender._meta.model_name
     if sender._meta.app_label in settings.PAGE_CACHE_APPS and not model_name.startswith("historical"):
         invalidate_public_pages()
+        if sender._meta.label_lower in SEARCH_FACET_MODELS:
+            from news.selectors import forget_search_facets
+
+            forget_search_facets()  # a hidden programme leaves the filters at once
 
 
 def connect_signals() -> None:

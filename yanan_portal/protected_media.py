@@ -21,6 +21,8 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirec
 from django.utils.functional import LazyObject, empty
 from django.utils.http import content_disposition_header
 
+from yanan_portal.cache import disable_page_cache
+
 # Upload folders (upload_to) of the protected files.
 PROTECTED_PREFIXES = ("attachments/", "publications/pdf/")
 # nginx's internal location for them (deploy/nginx/portal.conf).
@@ -68,6 +70,9 @@ def file_response(
             raise Http404("file missing from storage")
         response = FileResponse(handle, as_attachment=as_attachment, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
+    # Whether the record is public is decided on every request: an answer from the page
+    # cache (nginx's X-Accel-Redirect is a small page) could outlive a withdrawal.
+    disable_page_cache(response)
     if not public:
         response["Cache-Control"] = "private, no-store"
     return response

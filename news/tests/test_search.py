@@ -491,3 +491,19 @@ def test_admin_save_indexes_the_counties_set_in_the_form(admin_client):
     article = Article.objects.get(title="读书分享会")
     assert article.search_text.endswith("黄陵县") and "'黄陵县'" in (article.search_vector or "'黄陵县'")
     assert match_articles(parse_query("黄陵"), Article.objects.all()).get() == article
+
+
+@pytest.mark.django_db
+def test_a_hidden_programme_leaves_the_search_filters_at_once(reader):
+    from projects.models import Programme
+
+    ArticleFactory(title="海员培训又有新学员")
+    programme = Programme.objects.create(name="乡村康养试点", slug="care-pilot")
+    search = {"q": "海员"}
+    assert "乡村康养试点</a>" in reader.get("/search/", search).content.decode()  # the filters are now cached
+    programme.is_active = False
+    programme.save()
+    html = reader.get("/search/", search).content.decode()
+    assert "培训又有新学员" in html and "care-pilot" not in html and "乡村康养试点" not in html
+    stale_link = reader.get("/search/", {**search, "programme": "care-pilot"})
+    assert stale_link.status_code == 200 and "乡村康养试点" not in stale_link.content.decode()

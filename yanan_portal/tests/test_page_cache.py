@@ -9,6 +9,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from members.models import CountyBranch
@@ -131,6 +132,53 @@ def test_withdrawing_invalidates_list_and_article(reader, channel, article):
     article.save()
     assert "老促会召开理事会" not in get(reader, channel_url(channel)).content.decode()
     assert reader.get(article_url).status_code == 404
+
+
+def test_publications_published_or_withdrawn_in_bulk_invalidate_and_their_pdf_is_never_cached(reader):
+    from news.publication_services import publish_publications, withdraw_publications
+    from news.publications import Publication
+    from news.tests.factories import PublicationFactory
+
+    issue = PublicationFactory(title="《延安老区建设》缓存测试期")
+    draft = PublicationFactory(title="《延安老区建设》待发布的一期", status=Publication.Status.DRAFT, published_at=None)
+    assert "待发布的一期" not in get(reader, "/publications/").content.decode()
+    assert get(reader, issue.get_absolute_url())["X-Page-Cache"] == "miss"
+    for _ in range(2):
+        pdf = get(reader, issue.get_read_url())
+        assert "X-Page-Cache" not in pdf  # decided by the view on every request
+        pdf.close()
+    publish_publications(queryset=Publication.objects.filter(pk=draft.pk))
+    assert "待发布的一期" in get(reader, "/publications/").content.decode()
+    withdraw_publications(queryset=Publication.objects.filter(pk=issue.pk))
+    assert "缓存测试期" not in get(reader, "/publications/").content.decode()
+    assert reader.get(issue.get_absolute_url()).status_code == 404
+    assert reader.get(issue.get_read_url()).status_code == 404
+    assert reader.get(issue.get_download_url()).status_code == 404
+
+
+def test_scheduled_publication_appears_on_time_on_a_cached_page(reader):
+    from news.tests.factories import PublicationFactory
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        PublicationFactory(title="《延安老区建设》定时发布的一期", published_at=start + timedelta(minutes=5))
+        assert "定时发布的一期" not in get(reader, "/publications/").content.decode()
+        assert get(reader, "/publications/")["X-Page-Cache"] == "hit"
+    with time_machine.travel(start + timedelta(minutes=5, seconds=2), tick=False):
+        assert "定时发布的一期" in get(reader, "/publications/").content.decode()
+
+
+def test_council_units_deactivated_or_restored_in_bulk_invalidate(reader, admin_client):
+    from members.tests.factories import CouncilUnitFactory
+
+    unit = CouncilUnitFactory(name="延安测试理事单位")
+    council = reverse("about:council")
+    assert "延安测试理事单位" in get(reader, council).content.decode()
+    changelist = reverse("admin:members_councilunit_changelist")
+    admin_client.post(changelist, {"action": "deactivate", "_selected_action": [unit.pk]})
+    assert "延安测试理事单位" not in get(reader, council).content.decode()
+    admin_client.post(changelist, {"action": "activate", "_selected_action": [unit.pk]})
+    assert "延安测试理事单位" in get(reader, council).content.decode()
 
 
 def test_editing_invalidates(reader, channel, article):

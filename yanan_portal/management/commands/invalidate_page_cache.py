@@ -1,8 +1,7 @@
-from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 
 from members.services import clear_public_cache
-from news.selectors import SEARCH_FACETS_CACHE_KEY
+from news.selectors import forget_search_facets
 from yanan_portal import cache as page_cache
 
 
@@ -17,5 +16,5 @@ class Command(BaseCommand):
                 "否则缓存的页面要到 PAGE_CACHE_SECONDS 秒后才会失效。"
             )
         clear_public_cache()  # the footer
-        cache.delete(SEARCH_FACETS_CACHE_KEY)
+        forget_search_facets()
         self.stdout.write("缓存的公开页面已全部失效,下次访问时重新生成。")
