@@ -14,9 +14,25 @@ class AxesConfig(AxesAppConfig):
     verbose_name = _("登录保护")
 
 
+def _name_models(app_config, names: dict) -> None:
+    """Chinese model names in the admin. Only ``_meta``'s display names change: migrations
+    read the declared Meta (``original_attrs``), so the packages' migrations stay as they are."""
+    for model_name, (singular, plural) in names.items():
+        options = app_config.get_model(model_name)._meta
+        options.verbose_name, options.verbose_name_plural = singular, plural
+
+
 class OTPTOTPConfig(OTPTOTPDefaultConfig):
     verbose_name = _("两步验证:手机动态码")
+
+    def ready(self):
+        super().ready()
+        _name_models(self, {"TOTPDevice": (_("动态码设备"), _("动态码设备"))})
 
 
 class OTPStaticConfig(OTPStaticDefaultConfig):
     verbose_name = _("两步验证:备用码")
+
+    def ready(self):
+        super().ready()
+        _name_models(self, {"StaticDevice": (_("备用码设备"), _("备用码设备")), "StaticToken": (_("备用码"), _("备用码"))})

@@ -136,9 +136,9 @@ def test_admin_password_change_shows_chinese_errors(admin_client, staff):
 
 def test_admin_pages_of_login_protection_and_two_step_verification_speak_chinese(admin_client):
     index = admin_client.get(reverse("admin:index")).content.decode()
-    for chinese in ("登录保护", "登录尝试", "登录失败", "登录日志", "两步验证:手机动态码", "两步验证:备用码"):
+    for chinese in ("登录保护", "登录尝试", "登录失败", "登录日志", "两步验证:手机动态码", "两步验证:备用码", "动态码设备", "备用码设备"):
         assert chinese in index, chinese
-    for english in ("Axes", "Access attempts", "Access logs", "Otp_Totp", "Otp_Static"):
+    for english in ("Axes", "Access attempts", "Access logs", "Otp_Totp", "Otp_Static", "TOTP devices", "Static devices"):
         assert english not in index, english
     attempts = admin_client.get(reverse("admin:axes_accessattempt_changelist")).content.decode()
     assert "尝试时间" in attempts and "0 access attempts" not in attempts
