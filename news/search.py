@@ -95,6 +95,24 @@ class Rank(Func):
     output_field = FloatField()
 
 
+class IdIn(Func):
+    """``id = ANY(%s)`` with the ids as one array parameter.
+
+    ``pk__in`` writes one placeholder per id: for the 500 candidates that cost about 3 ms of
+    Python (preparing, quoting and splitting 500 parameters) and 2 ms more in all per page."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, ids: list[int]):
+        super().__init__(F("pk"))
+        self.ids = [int(pk) for pk in ids]
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"{column} = ANY(%s)", (*params, self.ids)
+
+
 # A query is ranked among its newest CANDIDATE_LIMIT matches. Ranking reads each matching
 # row's whole tsvector (TOASTed for any real article): for a word found in most of 100,000
 # articles that costs seconds, while the newest few hundred matches are found by walking
@@ -147,7 +165,8 @@ def find_articles(query: ParsedQuery, queryset: QuerySet, *, limit: int | None =
     ids = list(newest[: limit + 1])
     capped = len(ids) > limit
     ids = ids[:limit]
-    return rank_articles(query, queryset.filter(pk__in=ids)), len(ids), capped
+    candidates = queryset.filter(IdIn(ids)) if connection.vendor == "postgresql" else queryset.filter(pk__in=ids)
+    return rank_articles(query, candidates), len(ids), capped
 
 
 def search_articles(query: ParsedQuery, queryset: QuerySet, *, limit: int | None = None) -> QuerySet:

@@ -460,6 +460,22 @@ def test_postgres_query_uses_the_gin_index():
 
 @postgres_only
 @pytest.mark.django_db
+def test_postgres_ranks_the_candidates_passed_as_one_array_parameter(django_assert_num_queries):
+    from news.search import find_articles
+
+    articles = ArticleFactory.create_batch(12, title=factory_title("海员"))
+    ArticleFactory(title="富硒苹果")
+    with django_assert_num_queries(2) as queries:
+        ranked, total, capped = find_articles(parse_query("海员"), Article.objects.published(), limit=10)
+        page = list(ranked[:5])
+    assert (total, capped, len(page)) == (10, True, 5)
+    assert {a.pk for a in page} <= {a.pk for a in articles}
+    ranking = queries.captured_queries[1]["sql"]
+    assert "= ANY(" in ranking and ".\"id\" IN (" not in ranking  # not one placeholder per id
+
+
+@postgres_only
+@pytest.mark.django_db
 def test_postgres_tsquery_syntax_is_inert(reader):
     ArticleFactory(title="富硒苹果获奖")
     for query in ["富硒 & !苹果", "富硒:*", "''", "'富' | '硒'", "\\'", "a:A", "<->"]:
