@@ -3,10 +3,10 @@
 import re
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.db.models import Prefetch
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 

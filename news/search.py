@@ -165,6 +165,8 @@ def find_articles(query: ParsedQuery, queryset: QuerySet, *, limit: int | None =
     ids = list(newest[: limit + 1])
     capped = len(ids) > limit
     ids = ids[:limit]
+    if not ids:
+        return queryset.none(), 0, False
     candidates = queryset.filter(IdIn(ids)) if connection.vendor == "postgresql" else queryset.filter(pk__in=ids)
     return rank_articles(query, candidates), len(ids), capped
 

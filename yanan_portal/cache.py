@@ -725,7 +725,10 @@ def _content_changed(sender, raw=False, **kwargs):
         if sender._meta.label_lower in SEARCH_FACET_MODELS:
             from news.selectors import forget_search_facets
 
-            forget_search_facets()  # a hidden programme leaves the filters at once
+            # Now and after the commit, as for the pages: a search between the two would
+            # otherwise cache the filters as they were for five minutes.
+            forget_search_facets()
+            transaction.on_commit(forget_search_facets)
 
 
 def connect_signals() -> None:

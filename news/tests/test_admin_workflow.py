@@ -409,9 +409,10 @@ def test_compare_two_versions(client, as_role):
     assert "两个版本的内容没有区别" in same.text
     against = client.get(url + f"?against={new.history_id}")
     assert "新的第二段" in against.text
-    for bad in ("abc", "²", "-1", "1.5", "99999999999999999999"):
-        response = client.get(url, {"against": bad})
-        assert response.status_code in (200, 404), bad
+    for bad in ("abc", "²", "-1", "1.5", ""):
+        response = client.get(url, {"against": bad})  # compared with the current version
+        assert response.status_code == 200 and "新的第二段" in response.text, bad
+    assert client.get(url, {"against": "99999999999999999999"}).status_code == 404  # no such version
     assert client.get(reverse("admin:news_article_compare", args=[article.pk, 999999])).status_code == 404
 
 
