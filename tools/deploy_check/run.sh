@@ -62,14 +62,24 @@ boot() {
   nsenter -t "$CPID" -n ip addr add "$NET.2/30" dev host0
   nsenter -t "$CPID" -n ip link set host0 up
   nsenter -t "$CPID" -n ip route add default via "$NET.1"
-  echo "booted: $(inside systemctl is-system-running --wait || true)"
+  # systemd answers only once its bus is up: ask again until it does (or a minute passes).
+  local state=""
+  for _ in $(seq 1 120); do
+    state="$(inside systemctl is-system-running --wait 2>/dev/null || true)"
+    [[ -n "$state" ]] && break
+    sleep 0.5
+  done
+  echo "booted: ${state:-no answer from systemd}"
 }
 
 power_off() {
   [[ -n "$NSPAWN_PID" ]] && kill -0 "$NSPAWN_PID" 2>/dev/null || return 0
   inside systemctl poweroff >/dev/null 2>&1 || true
-  for _ in $(seq 1 300); do kill -0 "$NSPAWN_PID" 2>/dev/null || break; sleep 0.2; done
-  kill -0 "$NSPAWN_PID" 2>/dev/null && kill -KILL "$NSPAWN_PID" && sleep 1
+  for _ in $(seq 1 600); do kill -0 "$NSPAWN_PID" 2>/dev/null || break; sleep 0.2; done
+  if kill -0 "$NSPAWN_PID" 2>/dev/null; then
+    echo "the container did not power off within 2 minutes: killed (the next boot recovers the database)"
+    kill -KILL "$NSPAWN_PID" && sleep 1
+  fi
   NSPAWN_PID=""; CPID=""
 }
 
@@ -154,8 +164,13 @@ echo "ok   the documented restore brings back the database and the media, served
 say "5. power off and boot again"
 power_off
 boot
-for _ in $(seq 1 60); do inside systemctl is-active -q portal@8001 portal@8002 nginx && break; sleep 1; done
-inside systemctl is-active portal@8001 portal@8002 nginx postgresql redis-server portal-backup.timer
+# A slow or busy machine can take a while (PostgreSQL first): up to three minutes.
+for _ in $(seq 1 180); do inside systemctl is-active -q portal@8001 portal@8002 nginx && break; sleep 1; done
+if ! inside systemctl is-active portal@8001 portal@8002 nginx postgresql redis-server portal-backup.timer; then
+  inside journalctl -b --no-pager >"$LOG/second-boot.log" 2>&1 || true
+  inside systemctl --no-pager status 'postgresql@*' 'portal@*' >>"$LOG/second-boot.log" 2>&1 || true
+  die "not everything came back after the boot; $LOG/second-boot.log says: $(grep -iE 'postgres|portal@' "$LOG/second-boot.log" | tail -15)"
+fi
 inside python3 /root/checks.py served
 
 say "6. an update without a failed request (log: $LOG/update.log)"
