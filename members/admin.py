@@ -4,7 +4,6 @@ from django.utils.translation import ngettext
 
 from yanan_portal.cache import invalidate_public_pages
 
-from . import services
 from .models import (
     Body,
     Contact,
@@ -17,22 +16,6 @@ from .models import (
     Rule,
     ServicePlatform,
 )
-
-
-class ClearsPublicCacheMixin:
-    """Every change to the organisation's records shows at once in the cached footer."""
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.clear_public_cache()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        services.clear_public_cache()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        services.clear_public_cache()
 
 
 @admin.register(CountyBranch)
@@ -93,7 +76,7 @@ class CouncilUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ClearsPublicCacheMixin, admin.ModelAdmin):
+class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "second_name", "founded_year", "staff_count", "member_count"]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "second_name", "founded_year", "merged_year", "summary", "intro"]}),
@@ -109,7 +92,7 @@ class OrganisationAdmin(ClearsPublicCacheMixin, admin.ModelAdmin):
         return False
 
 
-class OrderedAdmin(ClearsPublicCacheMixin, admin.ModelAdmin):
+class OrderedAdmin(admin.ModelAdmin):
     list_editable = ["order", "is_active"]
     list_filter = ["is_active"]
 

@@ -6,11 +6,14 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.models import Count, F, Func, IntegerField, Subquery
 
+from yanan_portal.cache import fragment_key
+
 from .models import Contact, CouncilUnit, CountyBranch, Honour, Milestone, Organisation
 
 FOOTER_CACHE_KEY = "members:footer"
-# The footer is on every page; a staff edit shows within this time at worst, and at once
-# when saved in the admin (services.clear_public_cache).
+# The footer is on every page. Its key holds the page cache's generation (fragment_key), so any
+# change to the organisation's records shows at once, as on the cached pages; this is the
+# lifetime of an entry otherwise.
 FOOTER_CACHE_SECONDS = 10 * 60
 
 
@@ -80,7 +83,8 @@ def council_counts() -> list[dict]:
 
 def footer_contact() -> dict:
     """Names and contact lines for the footer, cached; never raises on a database failure."""
-    data = cache.get(FOOTER_CACHE_KEY)
+    key = fragment_key(FOOTER_CACHE_KEY)
+    data = cache.get(key)
     if data is not None:
         return data
     try:
@@ -106,7 +110,7 @@ def footer_contact() -> dict:
     }
     if failed:
         return data  # not cached: the next page tries the database again
-    cache.set(FOOTER_CACHE_KEY, data, FOOTER_CACHE_SECONDS)
+    cache.set(key, data, FOOTER_CACHE_SECONDS)
     return data
 
 

@@ -174,19 +174,14 @@ def search_facets() -> dict:
     """The filter links of the search page: channels, years, counties and programmes.
 
     Four small queries whatever the number of articles (the years run from the oldest
-    published article to this year), cached for five minutes and dropped at once when a
-    channel, county branch or programme changes (a hidden programme must leave the filters).
+    published article to this year), cached for five minutes and dropped with the cached
+    pages (``fragment_key``): a channel renamed or a programme hidden leaves the filters at once.
     """
     from django.core.cache import cache
 
-    return cache.get_or_set(SEARCH_FACETS_CACHE_KEY, _search_facets, SEARCH_FACETS_CACHE_SECONDS)
+    from yanan_portal.cache import fragment_key
 
-
-def forget_search_facets() -> None:
-    """Called when a channel, county branch or programme changes (yanan_portal.cache)."""
-    from django.core.cache import cache
-
-    cache.delete(SEARCH_FACETS_CACHE_KEY)
+    return cache.get_or_set(fragment_key(SEARCH_FACETS_CACHE_KEY), _search_facets, SEARCH_FACETS_CACHE_SECONDS)
 
 
 def _search_facets() -> dict:

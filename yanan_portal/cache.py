@@ -111,6 +111,14 @@ def current_generation() -> str:
     return _shared_generation(caches["default"].get(GENERATION_KEY))
 
 
+def fragment_key(name: str) -> str:
+    """The cache key of data drawn on public pages outside the page cache (the footer, the
+    search page's filters): it holds the current generation, so whatever drops the cached
+    pages (``invalidate_public_pages``, on any change to news, members or projects, however
+    it is made) drops these too, with no list of which models they read."""
+    return f"{name}:{current_generation()}"
+
+
 def _shared_generation(stored) -> str:
     """The generation kept in a shared cache, given what was read of it.
 
@@ -204,20 +212,17 @@ def invalidate_public_pages() -> None:
 
 
 def _next_publication_timestamp() -> float | str:
-    """When the next scheduled article or publication (出版物) becomes public."""
+    """When the next scheduled article or publication (出版物) becomes public: one query."""
     from news.models import Article
     from news.publications import Publication
 
     now = timezone.now()
-    upcoming = [
-        model.objects.filter(status=model.Status.PUBLISHED, published_at__gt=now)
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
+    scheduled = [
+        model.objects.filter(status=model.Status.PUBLISHED, published_at__gt=now).order_by().values_list("published_at")
         for model in (Article, Publication)
     ]
-    upcoming = [when for when in upcoming if when is not None]
-    return min(upcoming).timestamp() if upcoming else "none"
+    upcoming = scheduled[0].union(scheduled[1], all=True).order_by("published_at").first()
+    return upcoming[0].timestamp() if upcoming else "none"
 
 
 def _remember_next_publication(generation: str, upcoming: float | str) -> None:
@@ -712,23 +717,12 @@ def _attachment_changed(sender, instance, raw=False, **kwargs):
         invalidate_public_pages()
 
 
-# Models listed in the search page's filters (news.selectors.search_facets), cached apart.
-SEARCH_FACET_MODELS = {"news.channel", "members.countybranch", "projects.programme"}
-
-
 def _content_changed(sender, raw=False, **kwargs):
     if raw:
         return
     model_name = sender._meta.model_name
     if sender._meta.app_label in settings.PAGE_CACHE_APPS and not model_name.startswith("historical"):
         invalidate_public_pages()
-        if sender._meta.label_lower in SEARCH_FACET_MODELS:
-            from news.selectors import forget_search_facets
-
-            # Now and after the commit, as for the pages: a search between the two would
-            # otherwise cache the filters as they were for five minutes.
-            forget_search_facets()
-            transaction.on_commit(forget_search_facets)
 
 
 def connect_signals() -> None:

@@ -17,6 +17,7 @@ from members.tests.factories import (
     RuleFactory,
 )
 from news.tests.factories import ArticleFactory
+from yanan_portal.cache import fragment_key
 
 pytestmark = pytest.mark.django_db
 
@@ -301,7 +302,7 @@ def test_footer_survives_a_missing_table(reader, monkeypatch):
     monkeypatch.setattr(selectors, "_footer_rows", broken)
     data = selectors.footer_contact()
     assert data["name"] == "延安市老区建设促进会" and data["contacts"] == []
-    assert cache.get(selectors.FOOTER_CACHE_KEY) is None
+    assert cache.get(fragment_key(selectors.FOOTER_CACHE_KEY)) is None
 
 
 # --- inactive council unit: absent everywhere ------------------------------------------

@@ -15,6 +15,7 @@ from django.utils import timezone
 from members.models import CountyBranch
 from members.selectors import FOOTER_CACHE_KEY
 from news.models import Article
+from news import selectors
 from news.selectors import SEARCH_FACETS_CACHE_KEY
 from news.tests.factories import ArticleFactory, AttachmentFactory, ChannelFactory
 from yanan_portal import cache as page_cache
@@ -169,6 +170,24 @@ def test_scheduled_publication_appears_on_time_on_a_cached_page(reader):
         assert "定时发布的一期" in get(reader, "/publications/").content.decode()
 
 
+def test_the_next_scheduled_publication_is_the_earliest_of_articles_and_issues(channel, django_assert_num_queries):
+    from news.publications import Publication
+    from news.tests.factories import PublicationFactory
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        with django_assert_num_queries(1):
+            assert page_cache._next_publication_timestamp() == "none"
+        ArticleFactory(channel=channel, published_at=start + timedelta(hours=2))
+        PublicationFactory(published_at=start + timedelta(hours=1))
+        PublicationFactory(published_at=start + timedelta(minutes=30), status=Publication.Status.DRAFT)
+        ArticleFactory(channel=channel, published_at=start - timedelta(hours=1))
+        with django_assert_num_queries(1):
+            assert page_cache._next_publication_timestamp() == (start + timedelta(hours=1)).timestamp()
+        ArticleFactory(channel=channel, published_at=start + timedelta(minutes=10))
+        assert page_cache._next_publication_timestamp() == (start + timedelta(minutes=10)).timestamp()
+
+
 def test_council_units_deactivated_or_restored_in_bulk_invalidate(reader, admin_client):
     from members.tests.factories import CouncilUnitFactory
 
@@ -237,13 +256,32 @@ def test_invalidate_public_pages_is_callable_by_services(reader, article):
 def test_invalidate_page_cache_command_for_updates_and_restores(reader, article):
     get(reader, "/")
     assert get(reader, "/")["X-Page-Cache"] == "hit"
-    cache.set(FOOTER_CACHE_KEY, {"name": "恢复之前的页脚"})
-    cache.set(SEARCH_FACETS_CACHE_KEY, {"channels": []})
+    # What a restore leaves behind: a footer and filters cached from the old data.
+    cache.set(page_cache.fragment_key(FOOTER_CACHE_KEY), {"name": "恢复之前的页脚", "second_name": "", "contacts": []})
+    cache.set(page_cache.fragment_key(SEARCH_FACETS_CACHE_KEY), {"channels": [], "years": [], "counties": [], "programmes": []})
     output = io.StringIO()
     call_command("invalidate_page_cache", stdout=output)
     assert "已全部失效" in output.getvalue()
-    assert cache.get(FOOTER_CACHE_KEY) is None and cache.get(SEARCH_FACETS_CACHE_KEY) is None
-    assert get(reader, "/")["X-Page-Cache"] == "miss"
+    home = get(reader, "/")
+    assert home["X-Page-Cache"] == "miss" and "恢复之前的页脚" not in home.content.decode()
+    assert selectors.search_facets()["channels"] == [article.channel]
+
+
+def test_footer_and_search_filters_follow_any_change_however_it_is_made(reader, article):
+    from members.models import Contact, Organisation
+
+    Organisation.objects.create(name="延安市老区建设促进会")
+    contact = Contact.objects.create(label="办公室电话", kind="phone", value="0911-1111111", in_footer=True)
+    assert "0911-1111111" in get(reader, "/").content.decode()
+    assert [c.name for c in selectors.search_facets()["channels"]] == ["工作动态"]
+    # A shell or an import, not the admin: only the signals of the save know of it.
+    contact.value = "0911-2222222"
+    contact.save()
+    article.channel.name = "工作要闻"
+    article.channel.save()
+    html = get(reader, "/").content.decode()
+    assert "0911-2222222" in html and "0911-1111111" not in html
+    assert [c.name for c in selectors.search_facets()["channels"]] == ["工作要闻"]
 
 
 def test_scheduled_article_appears_on_time_on_a_cached_page(reader, channel, article):

@@ -1,7 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from members.services import clear_public_cache
-from news.selectors import forget_search_facets
 from yanan_portal import cache as page_cache
 
 
@@ -15,6 +13,4 @@ class Command(BaseCommand):
                 "缓存服务器(Redis)未能写入新的页面缓存代号:请检查 CACHE_URL 和 Redis 后重新运行;"
                 "否则缓存的页面要到 PAGE_CACHE_SECONDS 秒后才会失效。"
             )
-        clear_public_cache()  # the footer
-        forget_search_facets()
         self.stdout.write("缓存的公开页面已全部失效,下次访问时重新生成。")
