@@ -1,6 +1,7 @@
 """Staff accounts: login throttling, password rules, session expiry, permissions, TOTP."""
 
 import logging
+import re
 from datetime import timedelta
 
 import pytest
@@ -223,6 +224,31 @@ def test_with_totp_required_a_password_alone_does_not_open_the_admin(client, sta
         )
         assert response.status_code == 302
         assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_with_totp_required_the_login_page_speaks_chinese(client, staff, otp_admin_site):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=staff, name="办公室手机", confirmed=True)
+    english = ("OTP", "Token", "token", "Log in", "Please", "Invalid", "challenge", "Challenge")
+    first = client.get(reverse("admin:login")).content.decode()
+    assert "动态码:" in first
+    without_code = client.post(reverse("admin:login"), {"username": "bianji", "password": PASSWORD})
+    assert without_code.status_code == 200
+    assert "请输入手机验证器上显示的 6 位动态码。" in without_code.content.decode()
+    without_device = client.post(reverse("admin:login"), {"username": "bianji", "password": PASSWORD, "otp_token": "000000"})
+    html = without_device.content.decode()
+    assert "请选择验证设备。" in html
+    assert "验证设备:" in html and "办公室手机" in html and "获取动态码" in html
+    wrong_code = client.post(
+        reverse("admin:login"),
+        {"username": "bianji", "password": PASSWORD, "otp_device": device.persistent_id, "otp_token": "000000"},
+    )
+    html = wrong_code.content.decode()
+    assert "动态码不正确" in html
+    for page in (first, html):
+        visible = re.sub(r"<[^>]+>", " ", page.split("<body", 1)[1])
+        assert not [word for word in english if word in visible], visible
 
 
 def test_with_totp_required_a_forced_login_without_a_device_is_refused(client, staff, otp_admin_site):
