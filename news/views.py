@@ -29,10 +29,6 @@ def is_crawler(request) -> bool:
     return not user_agent or bool(_CRAWLER_UA.search(user_agent))
 
 
-# The article page's 字号 大/中/小 switch sets the same cookie as the header's control.
-ARTICLE_TEXT_SIZES = [("xl", "大"), ("lg", "中"), ("md", "小")]
-
-
 def channel_crumbs(channel, *, current: bool) -> list[dict]:
     """Breadcrumb items below 网站首页: the parent channel, then the channel itself."""
     crumbs = []
@@ -128,7 +124,6 @@ class ArticleDetailView(DetailView):
             next_article=next_article,
             canonical_url=settings.SITE_URL + article.get_absolute_url(),
             crumbs=channel_crumbs(article.channel, current=False),
-            article_sizes=ARTICLE_TEXT_SIZES,
         )
         return context
 

@@ -57,15 +57,15 @@ def test_phone_reader_goes_from_home_to_seed_article_and_keeps_font_size(chromiu
     assert body_font_px(page) >= 18
     check_page(page, served)
 
-    # The article's 字号 switch: 大 is the largest size, and it stays after a reload.
-    page.locator(".article-tools").get_by_role("link", name="字号大").click()
+    # The article's 字号 switch: 特大 is the largest size, and it stays after a reload.
+    page.locator(".article-tools").get_by_role("link", name="字号特大").click()
     expect(page.locator("h1")).to_have_text(SEED_TITLE)
     expect(page.locator("html")).to_have_class(re.compile(r"\btext-xl\b"))
     assert body_font_px(page) >= 30
     page.reload()
     expect(page.locator("html")).to_have_class(re.compile(r"\btext-xl\b"))
     assert body_font_px(page) >= 30
-    expect(page.locator(".article-tools").get_by_role("link", name="字号大")).to_have_attribute("aria-current", "true")
+    expect(page.locator(".article-tools").get_by_role("link", name="字号特大")).to_have_attribute("aria-current", "true")
     assert {"name": "textsize", "value": "xl"}.items() <= next(
         c for c in page.context.cookies() if c["name"] == "textsize"
     ).items()

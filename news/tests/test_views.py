@@ -176,6 +176,15 @@ def test_article_page_shows_everything_a_reader_expects(reader, article):
     assert f'<link rel="canonical" href="http://127.0.0.1:8000{article.get_absolute_url()}">' in html
 
 
+def test_article_text_size_switch_uses_the_headers_names(reader, article):
+    tools = re.search(r'<div class="article-tools".*?</div>', reader.get(article.get_absolute_url()).text, re.S).group(0)
+    assert re.findall(r'aria-label="字号(\w+)"', tools) == ["标准", "大", "特大"]
+    assert re.search(r'size=md[^>]*aria-current="true"', tools)
+    reader.cookies["textsize"] = "xl"
+    tools = re.search(r'<div class="article-tools".*?</div>', reader.get(article.get_absolute_url()).text, re.S).group(0)
+    assert re.search(r'size=xl[^>]*aria-current="true">特大</a>', tools)
+
+
 def test_article_shows_update_time_separately(reader, article):
     article.content_updated_at = timezone.datetime(2025, 1, 3, 1, 0, 0, tzinfo=timezone.UTC)
     article.save()

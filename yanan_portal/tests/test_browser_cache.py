@@ -20,8 +20,8 @@ def test_cached_article_page_in_chromium(phone_page):
     phone_page.goto(article.get_absolute_url())
     assert phone_page.locator("h1").inner_text() == "缓存中的文章"
     assert phone_page.evaluate("document.documentElement.className") == "text-md contrast-normal"
-    # The 字号 大 link sets the cookie and comes back: a separate cached copy, larger text.
-    phone_page.get_by_role("group", name="文章工具").get_by_role("link", name="字号大").click()
+    # The 字号 特大 link sets the cookie and comes back: a separate cached copy, larger text.
+    phone_page.get_by_role("group", name="文章工具").get_by_role("link", name="字号特大").click()
     phone_page.wait_for_load_state()
     assert phone_page.url.endswith(article.get_absolute_url())
     assert phone_page.evaluate("document.documentElement.className") == "text-xl contrast-normal"
