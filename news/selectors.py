@@ -173,8 +173,8 @@ SEARCH_FACETS_CACHE_SECONDS = 300
 def search_facets() -> dict:
     """The filter links of the search page: channels, years, counties and programmes.
 
-    Four small queries whatever the number of articles (the years run from the oldest
-    published article to this year), cached for five minutes and dropped with the cached
+    Four small queries whatever the number of articles (the years run from the newest
+    published article's to the oldest's: no year that would surely find nothing), cached for five minutes and dropped with the cached
     pages (``fragment_key``): a channel renamed or a programme hidden leaves the filters at once.
     """
     from django.core.cache import cache
@@ -185,18 +185,19 @@ def search_facets() -> dict:
 
 
 def _search_facets() -> dict:
-    from django.db.models import Min
+    from django.db.models import Max, Min
     from django.utils import timezone
 
     from members.models import CountyBranch
     from projects.models import Programme
 
-    oldest = Article.objects.published().aggregate(oldest=Min("published_at"))["oldest"]
+    span = Article.objects.published().aggregate(oldest=Min("published_at"), newest=Max("published_at"))
     this_year = timezone.localdate().year
-    first_year = timezone.localtime(oldest).year if oldest else this_year
+    first_year = timezone.localtime(span["oldest"]).year if span["oldest"] else this_year
+    last_year = timezone.localtime(span["newest"]).year if span["newest"] else this_year
     return {
         "channels": list(Channel.objects.select_related("parent")),
-        "years": list(range(this_year, first_year - 1, -1)),
+        "years": list(range(last_year, first_year - 1, -1)),
         "counties": list(CountyBranch.objects.all()),
         "programmes": list(Programme.objects.visible()),
     }

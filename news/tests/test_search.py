@@ -284,6 +284,10 @@ def test_filters(reader, demo):
     # a parent channel includes its children
     work = reader.get("/search/", {"q": "老促会", "channel": "work"}).context["articles"]
     assert work and all(a.channel.parent and a.channel.parent.slug == "work" for a in work)
+    # The year links run from the newest article's year to the oldest's, none that finds nothing.
+    published_years = {timezone.localtime(a.published_at).year for a in Article.objects.published()}
+    years = reader.get("/search/", {"q": "老促会"}).context["facets"]["years"]
+    assert years == list(range(max(published_years), min(published_years) - 1, -1))
     by_year = reader.get("/search/", {"q": "老促会", "year": "2022"}).context["articles"]
     assert [a.title for a in by_year] == [demo["zhuanzhan-training"].title]
     assert titles(county="baota") == {demo["elderly-care-hospital"].title}
