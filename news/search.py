@@ -185,9 +185,11 @@ def highlight(text: str, query: ParsedQuery, *, length: int | None = None) -> Sa
     pattern = _mark_pattern(query)
     if length is not None and len(text) > length:
         first = pattern.search(text) if pattern else None
-        start = max(0, (first.start() if first else 0) - length // 4)
+        at, match_end = (first.start(), first.end()) if first else (0, 0)
+        start = _excerpt_start(text, max(0, min(at - length // 4, len(text) - length)), at)
         end = min(len(text), start + length)
-        start = max(0, end - length)
+        while match_end < end < len(text) and _NUMBER_OR_WORD.match(text[end - 1 : end + 1]):
+            end -= 1  # nor end in one ("…共8…" for 800)
         text = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
     if pattern is None:
         return mark_safe(escape(text))
@@ -199,6 +201,23 @@ def highlight(text: str, query: ParsedQuery, *, length: int | None = None) -> Sa
         last = match.end()
     pieces.append(escape(text[last:]))
     return mark_safe("".join(pieces))
+
+
+# An excerpt begins after the first clause end in the context it keeps before the match, and
+# never inside a number or a Latin word: "…00多万元" misreads 800多万元.
+_CLAUSE_END = re.compile(r"[。!?;,、:;,:!?\s]")
+_NUMBER_OR_WORD = re.compile(r"[0-9A-Za-z.%]{2}")
+
+
+def _excerpt_start(text: str, start: int, match_start: int) -> int:
+    if start == 0:
+        return 0
+    boundary = _CLAUSE_END.search(text, start - 1, match_start)
+    if boundary:
+        return boundary.end()
+    while start < match_start and _NUMBER_OR_WORD.match(text[start - 1 : start + 1]):
+        start += 1
+    return start
 
 
 def _mark_pattern(query: ParsedQuery) -> re.Pattern | None:

@@ -233,6 +233,23 @@ def test_highlight_escapes_and_marks():
     assert "<mark>富硒</mark>" in excerpt and excerpt.startswith("…") and excerpt.endswith("…")
 
 
+@pytest.mark.parametrize("before", ["甲" * 5, "甲" * 11, "甲" * 13, "甲" * 14])
+def test_excerpt_never_starts_or_ends_inside_a_number(before):
+    query = parse_query("革命旧址")
+    text = "甲" * 100 + before + "共投入800多万元对10多处革命旧址进行了修缮" + "乙" * 10 + "计2023年" + "丙" * 100
+    for length in (24, 30, 36, 40):
+        excerpt = str(highlight(text, query, length=length))
+        assert "<mark>革命</mark><mark>旧址</mark>" in excerpt
+        assert not re.match(r"…[0-9]", excerpt) and not re.search(r"[0-9]…$", excerpt), excerpt
+        assert not re.search(r"…(00|0多|3年)", excerpt), excerpt
+
+
+def test_excerpt_starts_after_a_clause_end_when_one_is_near():
+    text = "甲" * 100 + "修缮工作,共投入800多万元对革命旧址进行了保护" + "乙" * 100
+    excerpt = str(highlight(text, parse_query("革命旧址"), length=40))
+    assert excerpt.startswith("…共投入800多万元对<mark>革命</mark>"), excerpt
+
+
 # --- The page ---------------------------------------------------------------------------
 
 
