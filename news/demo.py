@@ -77,8 +77,18 @@ def parse_seed_article(path: Path = SEED_ARTICLE) -> dict:
         "responsible_editor": editor,
         "author": byline,
         "body": _paragraphs_html(body_lines),
-        "summary": body_lines[0][:120],
+        "summary": _summary(body_lines[0]),
     }
+
+
+def _summary(paragraph: str, limit: int = 120) -> str:
+    """The paragraph's whole sentences up to ``limit`` characters; a cut sentence ends in “…”."""
+    if len(paragraph) <= limit:
+        return paragraph
+    sentence_end = paragraph.rfind("。", 0, limit)
+    if sentence_end > 0:
+        return paragraph[: sentence_end + 1]
+    return paragraph[: limit - 1].rstrip(",、;: ") + "…"
 
 
 def load_articles(channels: dict[str, Channel], counties: dict, programmes: dict) -> None:

@@ -163,3 +163,18 @@ def test_links_take_their_channel_from_the_channels_already_read(django_assert_n
     # Without known channels: joined, as before.
     with django_assert_num_queries(1):
         assert list(Article.objects.published().for_links())[0].channel.slug == article.channel.slug
+
+
+@pytest.mark.parametrize(
+    "paragraph, summary",
+    [
+        ("短短一句。", "短短一句。"),
+        ("第一句。" + "长" * 130 + "。", "第一句。"),
+        ("没有句号的长句," + "长" * 130, "没有句号的长句," + "长" * 111 + "…"),
+        ("长" * 118 + ",后面的话", "长" * 118 + "…"),
+    ],
+)
+def test_demo_summaries_end_with_a_whole_sentence_or_an_ellipsis(paragraph, summary):
+    from news.demo import _summary
+
+    assert _summary(paragraph) == summary and len(_summary(paragraph)) <= 120

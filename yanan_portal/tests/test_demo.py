@@ -55,6 +55,9 @@ def test_seed_article_keeps_its_real_metadata_and_full_text(reader):
         assert f"<h2>{heading}</h2>" in article.body
     assert article.body.startswith("<p>陕西省延安市老促会成立于1993年")
     assert "是做好老促会工作的动力源泉。</p>" in article.body
+    # Its summary (the home page's lead story) is whole sentences of the first paragraph.
+    assert article.summary.startswith("陕西省延安市老促会成立于1993年") and article.summary.endswith("有单位理事85个。")
+    assert len(article.summary) <= 120
     # Every paragraph of the original text, in order, and nothing else.
     source = (settings.BASE_DIR / "news" / "demo_content" / "seed-article.txt").read_text(encoding="utf-8")
     start, end = source.index("陕西省延安市老促会成立于1993年"), source.index("(责任编辑")
