@@ -130,6 +130,8 @@ class ArticleDetailView(DetailView):
 
 # --- Search (issue 6) ---------------------------------------------------------------------
 
+FILTER_LABELS = {"channel": "栏目", "year": "年份", "county": "县区", "programme": "项目"}
+
 
 class SearchView(ElidedPageRangeMixin, ListView):
     """/search/?q=…&channel=&year=&county=&programme=: published articles only, best first.
@@ -162,6 +164,9 @@ class SearchView(ElidedPageRangeMixin, ListView):
         programmes = {p.slug: p for p in self.facets["programmes"]}
         if get.get("programme") in programmes:
             filters["programme"] = programmes[get["programme"]]
+        # A filter asked for but unknown (a hidden programme's old link, a year with no
+        # articles, a mistyped address) is left out, and the page says so.
+        self.ignored_filters = [label for name, label in FILTER_LABELS.items() if get.get(name) and name not in filters]
         return filters
 
     def get_queryset(self):
@@ -204,6 +209,7 @@ class SearchView(ElidedPageRangeMixin, ListView):
             suggestions=[(word, search.search_url(word)) for word in search.SUGGESTIONS],
             max_query_length=search.MAX_QUERY_LENGTH,
             capped=self.capped,
+            ignored_filters=self.ignored_filters,
             crumbs=[{"name": "搜索", "url": None}],
         )
         return context

@@ -403,6 +403,20 @@ def test_bad_filters_are_ignored(reader, params):
     response = reader.get("/search/", {"q": "海员", **params})
     assert response.status_code == 200
     assert response.context["filters"] == {}
+    html = response.content.decode()
+    if "q" in params:
+        assert "筛选条件无效" not in html
+    else:
+        assert "筛选条件无效或已不存在,下面是不按该条件筛选的结果。" in html
+        assert "<mark>海员</mark>培训" in html  # the results, unfiltered
+
+
+def test_a_year_without_articles_and_a_stale_channel_are_named_in_the_notice(reader):
+    ArticleFactory(title="海员培训")
+    html = reader.get("/search/", {"q": "海员", "year": "1990", "channel": "old-channel"}).content.decode()
+    assert "网址中的栏目、年份筛选条件无效或已不存在,下面是不按这些条件筛选的结果。" in html
+    assert "<mark>海员</mark>培训" in html
+    assert "筛选条件无效" not in reader.get("/search/", {"q": "海员", "year": ""}).content.decode()
 
 
 @pytest.mark.django_db
