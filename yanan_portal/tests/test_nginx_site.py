@@ -278,9 +278,11 @@ def test_nginx_moves_to_the_other_instance_and_explains_its_own_errors_in_chines
         assert (version, status) == ("2", expected_status) and expected_text in body
 
     # nginx's own 404s (a missing static file, a refused media folder) are Chinese too.
-    for path in ("/static/css/no-such-file.css", "/media/attachments/2026/01/x.pdf"):
+    # So is the error page's own source, which holds all four messages and nginx's SSI.
+    for path in ("/static/css/no-such-file.css", "/media/attachments/2026/01/x.pdf", "/static/errors/error.html"):
         status, _, body = client.get(path)
         assert status == 404 and _error_page(body.decode()) == "页面不存在"
+        assert "上传的文件太大" not in body.decode() and "<!--#" not in body.decode()
 
     # One instance stops: readers do not notice.
     (process_a, _), (process_b, _) = nginx_site["instances"]["a"], nginx_site["instances"]["b"]
