@@ -174,14 +174,21 @@ def search_facets() -> dict:
     """The filter links of the search page: channels, years, counties and programmes.
 
     Four small queries whatever the number of articles (the years run from the newest
-    published article's to the oldest's: no year that would surely find nothing), cached for five minutes and dropped with the cached
-    pages (``fragment_key``): a channel renamed or a programme hidden leaves the filters at once.
+    published article's to the oldest's: no year that would surely find nothing), cached for
+    five minutes, never past the next scheduled publication (it may start a new year), and
+    dropped with the cached pages (``fragment_key``): a channel renamed or a programme hidden
+    leaves the filters at once.
     """
     from django.core.cache import cache
 
-    from yanan_portal.cache import fragment_key
+    from yanan_portal.cache import fragment_key, fragment_timeout
 
-    return cache.get_or_set(fragment_key(SEARCH_FACETS_CACHE_KEY), _search_facets, SEARCH_FACETS_CACHE_SECONDS)
+    key = fragment_key(SEARCH_FACETS_CACHE_KEY)
+    facets = cache.get(key)
+    if facets is None:
+        facets = _search_facets()
+        cache.set(key, facets, fragment_timeout(SEARCH_FACETS_CACHE_SECONDS))
+    return facets
 
 
 def _search_facets() -> dict:

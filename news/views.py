@@ -130,7 +130,7 @@ class ArticleDetailView(DetailView):
 
 # --- Search (issue 6) ---------------------------------------------------------------------
 
-FILTER_LABELS = {"channel": "栏目", "year": "年份", "county": "县区", "programme": "项目"}
+FILTER_LABELS = {"channel": "栏目", "year": "年份", "county": "县区", "programme": "品牌项目"}
 
 
 class SearchView(ElidedPageRangeMixin, ListView):

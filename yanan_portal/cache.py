@@ -119,6 +119,14 @@ def fragment_key(name: str) -> str:
     return f"{name}:{current_generation()}"
 
 
+def fragment_timeout(seconds: int) -> int:
+    """``seconds``, or less when a scheduled article or publication becomes public sooner: a
+    fragment drawn from what is published (the search page's years) must not outlive that, as
+    a cached page does not (no save happens when a scheduled article comes out)."""
+    upcoming = _seconds_until_next_publication(current_generation())
+    return seconds if upcoming is None else min(seconds, upcoming)
+
+
 def _shared_generation(stored) -> str:
     """The generation kept in a shared cache, given what was read of it.
 

@@ -244,6 +244,12 @@ def test_excerpt_never_starts_or_ends_inside_a_number(before):
         assert not re.search(r"…(00|0多|3年)", excerpt), excerpt
 
 
+@pytest.mark.parametrize("text", ["1" * 300, "a" * 300, "甲" * 50 + "9" * 250])
+def test_excerpt_of_a_long_number_or_word_is_still_an_excerpt(text):
+    excerpt = str(highlight(text, parse_query("海员"), length=120))
+    assert len(excerpt) == 121 and excerpt.endswith("…")
+
+
 def test_excerpt_starts_after_a_clause_end_when_one_is_near():
     text = "甲" * 100 + "修缮工作,共投入800多万元对革命旧址进行了保护" + "乙" * 100
     excerpt = str(highlight(text, parse_query("革命旧址"), length=40))
@@ -417,6 +423,8 @@ def test_a_year_without_articles_and_a_stale_channel_are_named_in_the_notice(rea
     assert "网址中的栏目、年份筛选条件无效或已不存在,下面是不按这些条件筛选的结果。" in html
     assert "<mark>海员</mark>培训" in html
     assert "筛选条件无效" not in reader.get("/search/", {"q": "海员", "year": ""}).content.decode()
+    without_query = reader.get("/search/", {"programme": "nope"}).content.decode()
+    assert "网址中的品牌项目筛选条件无效或已不存在。" in without_query
 
 
 @pytest.mark.django_db
@@ -451,7 +459,7 @@ def test_search_page_query_count_with_filters_and_no_query(reader, django_assert
     with django_assert_num_queries(6):  # navigation, footer and the 4 facet lists
         reader.get("/search/")
     with django_assert_num_queries(6):  # navigation, count, results, 3 sources; facets and footer cached
-        response = reader.get("/search/", {"q": "海员", "county": "baota", "year": str(timezone.localdate().year)})
+        response = reader.get("/search/", {"q": "海员", "county": "baota", "year": str(timezone.localtime(article.published_at).year)})
     assert [r["article"] for r in response.context["results"]] == [article]
 
 
@@ -542,6 +550,26 @@ def test_admin_save_indexes_the_counties_set_in_the_form(admin_client):
     article = Article.objects.get(title="读书分享会")
     assert article.search_text.endswith("黄陵县") and "'黄陵县'" in (article.search_vector or "'黄陵县'")
     assert match_articles(parse_query("黄陵"), Article.objects.all()).get() == article
+
+
+@pytest.mark.django_db
+def test_the_year_filter_follows_a_scheduled_article_into_a_new_year(reader):
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from news.selectors import search_facets
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    new_year = timezone.datetime(2031, 1, 1, tzinfo=shanghai)
+    with time_machine.travel(new_year - timedelta(minutes=1), tick=False):
+        ArticleFactory(title="海员年终总结", published_at=new_year - timedelta(days=30))
+        ArticleFactory(title="海员新年贺词", published_at=new_year + timedelta(minutes=1))  # scheduled
+        assert search_facets()["years"] == [2030]  # and now cached
+    with time_machine.travel(new_year + timedelta(minutes=3), tick=False):
+        assert search_facets()["years"] == [2031, 2030]
+        html = reader.get("/search/", {"q": "海员", "year": "2031"}).content.decode()
+        assert "筛选条件无效" not in html and "新年贺词" in html and "年终总结" not in html
 
 
 @pytest.mark.django_db

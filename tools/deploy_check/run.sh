@@ -172,9 +172,10 @@ if ! inside systemctl is-active portal@8001 portal@8002 nginx postgresql redis-s
   die "not everything came back after the boot; $LOG/second-boot.log says: $(grep -iE 'postgres|portal@' "$LOG/second-boot.log" | tail -15)"
 fi
 inside python3 /root/checks.py served
-[[ "$(inside redis-cli CONFIG GET save | sed -n 2p)" == "" && "$(inside redis-cli CONFIG GET maxmemory-policy | sed -n 2p)" == "volatile-lru" ]] \
-  || die "after the reboot Redis saves snapshots or evicts the wrong keys: $(inside redis-cli CONFIG GET save | tr '\n' ' ') $(inside redis-cli CONFIG GET maxmemory-policy | tr '\n' ' ')"
-echo "ok   Redis came back as a pure cache (no snapshots, drops only entries with a lifetime)"
+redis_setting() { inside redis-cli CONFIG GET "$1" | sed -n 2p; }
+[[ "$(redis_setting save)" == "" && "$(redis_setting maxmemory)" == "268435456" && "$(redis_setting maxmemory-policy)" == "volatile-lru" ]] \
+  || die "after the reboot Redis is not a pure cache: save '$(redis_setting save)', maxmemory $(redis_setting maxmemory), policy $(redis_setting maxmemory-policy)"
+echo "ok   Redis came back as a pure cache (no snapshots, 256 MB, drops only entries with a lifetime)"
 
 say "6. an update without a failed request (log: $LOG/update.log)"
 # The update changes what every page shows; the home page is in the page cache before it.
