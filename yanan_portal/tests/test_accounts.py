@@ -191,6 +191,49 @@ def test_staff_without_permissions_see_an_empty_admin(client, staff):
     assert "/admin/news/" not in response.content.decode()
 
 
+OTP_ADMIN_ENGLISH = (
+    "Identity", "Timestamps", "Configuration", "Throttling", "Created at", "Last used at", "Confirmed",
+    "human-readable", "ready for use", "Search by", "QR Code", ">qrcode<", "Tolerance", "Digits",
+    "Drift", "Throttling failure", "time step", "secret key", "Token",
+)
+
+
+def _visible_text(html: str) -> str:
+    main = html.split('id="content"', 1)[1]
+    main = re.sub(r"<(script|style)\b.*?</\1>", " ", main, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", main)
+
+
+@pytest.mark.parametrize("model", ["otp_totp_totpdevice", "otp_static_staticdevice"])
+def test_two_step_verification_device_pages_speak_chinese(admin_client, model):
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = User.objects.get(username="admin")  # admin_client's superuser
+    if model == "otp_totp_totpdevice":
+        device = TOTPDevice.objects.create(user=user, name="办公室手机", confirmed=True)
+    else:
+        device = StaticDevice.objects.create(user=user, name="备用码", confirmed=True)
+        StaticToken.objects.create(device=device, token="a1b2c3d4")
+    pages = {
+        "list": admin_client.get(reverse(f"admin:{model}_changelist")),
+        "add": admin_client.get(reverse(f"admin:{model}_add")),
+        "change": admin_client.get(reverse(f"admin:{model}_change", args=[device.pk])),
+    }
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        text = _visible_text(response.content.decode())
+        assert not [word for word in OTP_ADMIN_ENGLISH if word in text], (name, [w for w in OTP_ADMIN_ENGLISH if w in text])
+    assert "设备名称" in _visible_text(pages["list"].content.decode()) and "已启用" in _visible_text(pages["list"].content.decode())
+    change = _visible_text(pages["change"].content.decode())
+    assert "添加时间" in change and "设备添加到系统的时间。" in change  # a readonly field's help text too
+    if model == "otp_totp_totpdevice":
+        assert "显示二维码" in _visible_text(pages["list"].content.decode())
+        assert "动态码位数" in change and "输错限制" in change
+        config = admin_client.get(reverse("admin:otp_totp_totpdevice_config", args=[device.pk]))
+        assert config.status_code == 200 and "otpauth://totp/" in config.content.decode()
+
+
 @pytest.fixture
 def otp_admin_site(monkeypatch):
     from django_otp.admin import OTPAdminSite
