@@ -188,9 +188,11 @@ def highlight(text: str, query: ParsedQuery, *, length: int | None = None) -> Sa
         at, match_end = (first.start(), first.end()) if first else (0, 0)
         start = _excerpt_start(text, max(0, min(at - length // 4, len(text) - length)), at)
         end = cut = min(len(text), start + length)
-        while max(match_end, start + length // 2) < end < len(text) and _NUMBER_OR_WORD.match(text[end - 1 : end + 1]):
-            end -= 1  # nor end in one ("…共8…" for 800), unless it runs on and on
-        if end == max(match_end, start + length // 2) and end < cut:
+        # Nor end in one ("…共8…" for 800), unless it runs back past half the excerpt.
+        shortest = max(match_end, start + length // 2)
+        while shortest < end < len(text) and _NUMBER_OR_WORD.match(text[end - 1 : end + 1]):
+            end -= 1
+        if end == shortest < cut and _NUMBER_OR_WORD.match(text[end - 1 : end + 1]):
             end = cut
         text = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
     if pattern is None:

@@ -250,6 +250,14 @@ def test_excerpt_of_a_long_number_or_word_is_still_an_excerpt(text):
     assert len(excerpt) == 121 and excerpt.endswith("…")
 
 
+def test_excerpt_may_end_where_its_shortest_allowed_end_meets_a_number():
+    # 60 characters of which the first 30 (half the excerpt) end just before a number that runs
+    # past the cut: the excerpt ends before the number, not inside it.
+    text = "海员" + "甲" * 28 + "1" * 40 + "乙" * 100
+    excerpt = str(highlight(text, parse_query("海员"), length=60))
+    assert excerpt == "<mark>海员</mark>" + "甲" * 28 + "…", excerpt
+
+
 def test_excerpt_starts_after_a_clause_end_when_one_is_near():
     text = "甲" * 100 + "修缮工作,共投入800多万元对革命旧址进行了保护" + "乙" * 100
     excerpt = str(highlight(text, parse_query("革命旧址"), length=40))
