@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connections, router
 from django.db.models import Count, F, Func, IntegerField, Subquery
 
 from yanan_portal.cache import fragment_key
@@ -132,7 +132,7 @@ def _footer_rows() -> list[tuple]:
         f"LEFT JOIN {contact} c ON c.is_active = %s AND c.in_footer = %s "
         'ORDER BY c."order", c.id'
     )
-    with connection.cursor() as cursor:
+    with connections[router.db_for_read(Organisation)].cursor() as cursor:  # the read replica when there is one
         cursor.execute(sql, [1, True, True])  # the one organisation record is pk 1 (Organisation.load)
         rows = cursor.fetchall()
     # Without an organisation record the contacts still come, with empty names.

@@ -49,6 +49,8 @@ from django.middleware.http import ConditionalGetMiddleware
 from django.utils import timezone
 from django.utils.cache import set_response_etag
 
+from .replica import wal_position_of_primary
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
@@ -141,7 +143,20 @@ def _shared_generation(stored) -> str:
 
 
 def _unique_generation() -> str:
-    return f"{time.time_ns():x}{os.getpid():x}"
+    generation = f"{time.time_ns():x}{os.getpid():x}"
+    position = wal_position_of_primary()
+    return f"{generation}@{position}" if position else generation
+
+
+def generation_wal_position() -> str:
+    """The primary's WAL position when the current generation began ("" if not recorded):
+    a read replica serves public pages only once it has replayed that far (replica.py)."""
+    if _is_process_local(caches["default"]):
+        try:
+            return _generation_file().read_text().strip()
+        except OSError:
+            return ""
+    return current_generation().partition("@")[2]
 
 
 def _new_generation() -> str:
@@ -149,7 +164,7 @@ def _new_generation() -> str:
         path = _generation_file()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.touch()
+            path.write_text(wal_position_of_primary())
             # Two changes within the file system's clock tick must still differ.
             stamp = max(time.time_ns(), path.stat().st_mtime_ns + 1)
             os.utime(path, ns=(stamp, stamp))

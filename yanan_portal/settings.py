@@ -152,6 +152,21 @@ else:
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 
+# A PostgreSQL streaming replica for readers' uncached pages (yanan_portal/replica.py; the
+# path beyond one machine in docs/performance-and-deployment.md, 扩展). Unset: one database.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
+    if {DATABASES["default"]["ENGINE"], DATABASES["replica"]["ENGINE"]} != {"django.db.backends.postgresql"}:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL 需要主库和副本都是 PostgreSQL")
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"])
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # A replica that does not answer costs a reader 2 s once, then is skipped (replica.py).
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["yanan_portal.replica.PrimaryReplicaRouter"]
+    # Right after the page cache: only the requests it did not answer get this far.
+    MIDDLEWARE.insert(MIDDLEWARE.index("yanan_portal.cache.PageCacheMiddleware") + 1, "yanan_portal.replica.ReplicaReadsMiddleware")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Local memory by default; production: CACHE_URL=redis://127.0.0.1:6379/1

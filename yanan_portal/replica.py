@@ -1,0 +1,147 @@
+"""Reads from a PostgreSQL streaming replica, when ``DATABASE_REPLICA_URL`` names one.
+
+Who reads from it: anonymous readers' GET requests for public pages that the page cache did
+not answer (``ReplicaReadsMiddleware`` sits right after ``PageCacheMiddleware``), and only
+the public content (news, members, projects). Staff, forms, previews, sessions, logins and
+every write use the primary, as do commands and the shell.
+
+When: only once the replica has replayed the change behind the current page-cache
+generation. Without that rule a withdrawal would reach the replica a moment after the new
+generation, a reader's request in that moment would rebuild the page from the replica, and
+the withdrawn article would then be served from the cache for up to PAGE_CACHE_SECONDS.
+So every new generation records the primary's WAL position (``cache.invalidate_public_pages``),
+and a request reads the replica only when ``pg_last_wal_replay_lsn()`` has passed it. Until
+then (milliseconds to seconds after a save) those requests read the primary.
+
+A replica that cannot be reached is left alone for ``REPLICA_RETRY_SECONDS``: readers are
+served from the primary meanwhile, never a 500 (docs/performance-and-deployment.md, 扩展).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
+from django.db import DatabaseError, connections
+
+logger = logging.getLogger(__name__)
+
+REPLICA = "replica"
+# The content of the public pages; everything else (auth, sessions, admin log, axes, otp,
+# history) is read where it is written.
+REPLICA_APPS = frozenset({"news", "members", "projects"})
+REPLICA_RETRY_SECONDS = 30
+
+_reads_from_replica: ContextVar[bool] = ContextVar("reads_from_replica", default=False)
+_replica_down_until = 0.0
+
+
+def configured() -> bool:
+    return REPLICA in settings.DATABASES
+
+
+class PrimaryReplicaRouter:
+    """Public content is read from the replica while ``ReplicaReadsMiddleware`` allows it."""
+
+    def db_for_read(self, model, **hints):
+        if _reads_from_replica.get() and model._meta.app_label in REPLICA_APPS:
+            return REPLICA
+        return "default"
+
+    def db_for_write(self, model, **hints):
+        return "default"
+
+    def allow_relation(self, obj1, obj2, **hints):
+        return True  # the same data on both
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints):
+        return db == "default"
+
+
+class ReplicaReadsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _reads_from_replica.set(_public_read(request) and replica_is_current())
+        try:
+            return self.get_response(request)
+        finally:
+            _reads_from_replica.reset(token)
+
+
+def _public_read(request) -> bool:
+    from .cache import _excluded_prefixes
+
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES  # staff, or a reader who just wrote
+        and not request.path.startswith(_excluded_prefixes())  # admin, previews, accounts
+    )
+
+
+def wal_position_of_primary() -> str:
+    """The primary's current WAL position, recorded with each new page-cache generation
+    (empty without a replica, or on SQLite)."""
+    if not configured() or connections["default"].vendor != "postgresql":
+        return ""
+    with connections["default"].cursor() as cursor:
+        # The insert position, not the write position: with asynchronous commit the write
+        # position can still be short of a commit that has returned.
+        cursor.execute("SELECT pg_current_wal_insert_lsn()::text")
+        return cursor.fetchone()[0]
+
+
+def parse_position(text: str) -> int | None:
+    """'16/B374D848' → a number that orders like the WAL; None for anything else."""
+    high, slash, low = (text or "").partition("/")
+    try:
+        return (int(high, 16) << 32) + int(low, 16) if slash else None
+    except ValueError:
+        return None
+
+
+def replica_is_current() -> bool:
+    """May this request read the replica? Yes when it answers and has replayed the change
+    behind the current page-cache generation; with no cache at all (CACHE_URL=dummycache://)
+    whenever it answers, since a lagging replica then only delays what readers see by its lag.
+
+    The replica is asked on every such request, not once in a while: the question is also
+    the check that it is up, so that a replica that stopped answering is found here, where
+    the request can still go to the primary, rather than in the middle of a page (a 500)."""
+    global _replica_down_until
+    if not configured() or time.monotonic() < _replica_down_until:
+        return False
+    if isinstance(caches["default"], DummyCache):
+        required = 0
+    else:
+        from .cache import generation_wal_position
+
+        required = parse_position(generation_wal_position())
+        if required is None:
+            return False  # a generation made without a position (before the replica was set up)
+    try:
+        replayed = replayed_position()
+    except DatabaseError as error:
+        _replica_down_until = time.monotonic() + REPLICA_RETRY_SECONDS
+        logger.error("只读副本数据库不可用(%s),%d 秒内改读主库", error, REPLICA_RETRY_SECONDS)
+        connections[REPLICA].close()
+        return False
+    if replayed is None:
+        # pg_last_wal_replay_lsn() is NULL on a server that is not a standby: what it has
+        # seen cannot be known, so it is not read.
+        _replica_down_until = time.monotonic() + REPLICA_RETRY_SECONDS
+        logger.error("DATABASE_REPLICA_URL 指向的数据库不是流复制备库,不从它读取")
+        return False
+    return required <= replayed
+
+
+def replayed_position() -> int | None:
+    """How far the replica has replayed the primary's WAL (None: it is not a standby)."""
+    with connections[REPLICA].cursor() as cursor:
+        cursor.execute("SELECT pg_last_wal_replay_lsn()::text")
+        return parse_position(cursor.fetchone()[0])

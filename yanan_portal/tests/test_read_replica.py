@@ -1,0 +1,347 @@
+"""Reads from a PostgreSQL streaming replica (yanan_portal/replica.py).
+
+The rules are tested in-process; then a real primary and a real standby that replays three
+seconds late, started for the test, show the one that matters with a page cache: a page is
+never rebuilt from a replica that has not yet replayed the change behind it.
+"""
+
+import glob
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.core.cache import caches
+from django.db import DatabaseError, connection
+from django.test import RequestFactory
+
+from members.models import Organisation
+from news.models import Article
+from yanan_portal import cache as page_cache
+from yanan_portal import replica
+
+from . import servers
+
+# --- The rules, in-process ----------------------------------------------------------------
+
+
+@pytest.fixture
+def reads_allowed():
+    token = replica._reads_from_replica.set(True)
+    yield
+    replica._reads_from_replica.reset(token)
+
+
+@pytest.fixture
+def replica_configured(monkeypatch):
+    monkeypatch.setattr(replica, "configured", lambda: True)
+    monkeypatch.setattr(replica, "_replica_down_until", 0.0)
+
+
+def test_router_sends_only_public_content_to_the_replica_and_only_when_allowed(reads_allowed):
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.models import Session
+
+    router = replica.PrimaryReplicaRouter()
+    assert router.db_for_read(Article) == "replica"
+    assert router.db_for_read(Organisation) == "replica"
+    assert router.db_for_read(get_user_model()) == "default"
+    assert router.db_for_read(Session) == "default"
+    assert router.db_for_write(Article) == "default"
+    assert router.allow_migrate("default", "news") and not router.allow_migrate("replica", "news")
+
+
+def test_router_reads_the_primary_outside_an_allowed_request():
+    assert replica.PrimaryReplicaRouter().db_for_read(Article) == "default"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "cookies", "public"),
+    [
+        ("GET", "/news/work/", {}, True),
+        ("HEAD", "/", {"textsize": "lg"}, True),
+        ("POST", "/search/", {}, False),
+        ("GET", "/news/work/", {"sessionid": "x"}, False),  # staff, or a reader who just wrote
+        ("GET", "/news/preview/1/", {}, False),
+        ("GET", "/accounts/login/", {}, False),
+    ],
+)
+def test_which_requests_may_read_the_replica(settings, method, path, cookies, public):
+    request = RequestFactory().generic(method, path)
+    request.COOKIES.update(cookies)
+    assert replica._public_read(request) is public
+    request = RequestFactory().get("/" + settings.ADMIN_URL)
+    assert replica._public_read(request) is False
+
+
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [("0/3015E88", 0x3015E88), ("16/B374D848", (0x16 << 32) + 0xB374D848), ("", None), ("garbage", None), ("G/1", None), (None, None)],
+)
+def test_wal_positions_are_compared_as_numbers(text, position):
+    assert replica.parse_position(text) == position
+
+
+def test_replica_is_read_only_once_it_has_replayed_the_generation(replica_configured, monkeypatch):
+    monkeypatch.setattr(page_cache, "generation_wal_position", lambda: "0/5000")
+    monkeypatch.setattr(replica, "replayed_position", lambda: 0x4FFF)
+    assert replica.replica_is_current() is False
+    monkeypatch.setattr(replica, "replayed_position", lambda: 0x5000)
+    assert replica.replica_is_current() is True
+
+
+def test_a_generation_without_a_position_keeps_reads_on_the_primary(replica_configured, monkeypatch):
+    monkeypatch.setattr(page_cache, "generation_wal_position", lambda: "")
+    monkeypatch.setattr(replica, "replayed_position", lambda: 1 << 40)
+    assert replica.replica_is_current() is False
+
+
+def test_without_a_cache_any_answering_standby_is_current(replica_configured, monkeypatch, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    monkeypatch.setattr(replica, "replayed_position", lambda: 0)
+    assert replica.replica_is_current() is True
+
+
+def test_a_replica_that_fails_is_left_alone_for_a_while(replica_configured, monkeypatch, caplog):
+    monkeypatch.setattr(page_cache, "generation_wal_position", lambda: "0/1")
+    asked = []
+
+    def down():
+        asked.append(1)
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(replica, "replayed_position", down)
+    closed = []
+    monkeypatch.setattr(replica, "connections", {replica.REPLICA: type("Connection", (), {"close": lambda self: closed.append(1)})()})
+    assert replica.replica_is_current() is False
+    assert replica.replica_is_current() is False
+    assert asked == [1]  # not asked again within REPLICA_RETRY_SECONDS
+    assert closed == [1]  # its broken connection is not reused
+    assert "只读副本数据库不可用" in caplog.text
+
+
+def test_a_server_that_is_not_a_standby_is_never_read(replica_configured, monkeypatch, caplog):
+    monkeypatch.setattr(page_cache, "generation_wal_position", lambda: "0/1")
+    monkeypatch.setattr(replica, "replayed_position", lambda: None)
+    assert replica.replica_is_current() is False
+    assert "不是流复制备库" in caplog.text
+
+
+def test_each_new_generation_records_the_primarys_wal_position(monkeypatch, settings, tmp_path):
+    settings.PAGE_CACHE_GENERATION_FILE = tmp_path / "generation"
+    monkeypatch.setattr(page_cache, "wal_position_of_primary", lambda: "0/ABC")
+    page_cache._bump("none")
+    assert page_cache.generation_wal_position() == "0/ABC"
+    monkeypatch.setattr(page_cache, "wal_position_of_primary", lambda: "0/ABD")
+    page_cache._bump("none")
+    assert page_cache.generation_wal_position() == "0/ABD"
+
+
+def test_a_shared_generation_carries_the_position(monkeypatch, shared_redis):
+    monkeypatch.setattr(page_cache, "wal_position_of_primary", lambda: "1/F00")
+    page_cache._bump("none")
+    assert page_cache.current_generation().endswith("@1/F00")
+    assert page_cache.generation_wal_position() == "1/F00"
+    caches["default"].delete(page_cache.GENERATION_KEY)  # Redis lost its keys
+    assert page_cache.generation_wal_position() == "1/F00"  # the new generation records it too
+
+
+def test_no_position_is_recorded_without_a_replica():
+    assert replica.wal_position_of_primary() == ""
+
+
+# --- A real primary and a real standby ----------------------------------------------------
+
+REPLAY_DELAY_SECONDS = 3
+
+
+def _postgres_bin() -> Path | None:
+    found = shutil.which("pg_config")
+    if found:
+        out = subprocess.run([found, "--bindir"], capture_output=True, text=True)
+        if out.returncode == 0 and Path(out.stdout.strip(), "initdb").exists():
+            return Path(out.stdout.strip())
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return Path(candidates[-1]).parent if candidates else None
+
+
+class Cluster:
+    """A throw-away PostgreSQL server under ``root`` (initdb refuses to run as root, so as
+    the postgres user when the tests run as root)."""
+
+    def __init__(self, bindir: Path, root: Path, name: str):
+        self.bindir, self.root, self.name = bindir, root, name
+        self.data, self.log = root / name, root / f"{name}.log"
+        self.port = servers.free_port()
+
+    def run(self, *args, **kwargs):
+        command = [str(self.bindir / args[0]), *map(str, args[1:])]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        result = subprocess.run(command, capture_output=True, text=True, cwd=self.root, **kwargs)
+        assert result.returncode == 0, f"{' '.join(command)}:\n{result.stdout}\n{result.stderr}"
+        return result
+
+    def start(self):
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off -c log_statement=all"
+        self.run("pg_ctl", "-D", self.data, "-o", options, "-l", self.log, "-w", "start")
+
+    def stop(self):
+        self.run("pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop")
+
+    def url(self, database="portal"):
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def query(self, sql, database="portal"):
+        import psycopg
+
+        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname={database}", autocommit=True) as conn:
+            cursor = conn.execute(sql)
+            return cursor.fetchone()[0] if cursor.description else None
+
+    def log_size(self) -> int:
+        return self.log.stat().st_size
+
+    def log_since(self, offset: int) -> str:
+        with open(self.log, "rb") as log:
+            log.seek(offset)
+            return log.read().decode(errors="replace")
+
+
+@pytest.fixture
+def primary_and_standby():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (runs in .ci/run)")
+    bindir = _postgres_bin()
+    if bindir is None or (os.geteuid() == 0 and shutil.which("runuser") is None):
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL's server programs (initdb, pg_ctl, pg_basebackup) are needed")
+        pytest.skip("PostgreSQL server programs not found")
+    root = Path(tempfile.mkdtemp(prefix="portal-replica-"))
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres")
+    root.chmod(0o700)
+    primary, standby = Cluster(bindir, root, "primary"), Cluster(bindir, root, "standby")
+    started = []
+    try:
+        primary.run("initdb", "-D", primary.data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8")
+        primary.start()
+        started.append(primary)
+        primary.query("CREATE DATABASE portal", database="postgres")
+        # The test database's schema and its migrated rows (the 13 counties).
+        dump = subprocess.run(["pg_dump", "--no-owner", "--no-privileges", servers.database_url()], capture_output=True, check=True)
+        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", primary.url()], input=dump.stdout, capture_output=True, check=True)
+        primary.run("pg_basebackup", "-h", "127.0.0.1", "-p", primary.port, "-U", "postgres", "-D", standby.data, "-R", "-X", "stream", "--checkpoint=fast")
+        with open(standby.data / "postgresql.auto.conf", "a") as conf:
+            conf.write(f"recovery_min_apply_delay = '{REPLAY_DELAY_SECONDS}s'\n")
+        standby.start()
+        started.append(standby)
+        yield primary, standby
+    finally:
+        for cluster in reversed(started):
+            try:
+                cluster.stop()
+            except AssertionError:
+                pass  # stopped by the test
+        subprocess.run(["rm", "-rf", str(root)])
+
+
+def _publish(env, title):
+    """Publish an article the way a script on the app server would: Django's ORM against the
+    primary, whose signals start a new page-cache generation."""
+    code = (
+        "from django.utils import timezone; from news.models import Article, Channel; "
+        "channel, _ = Channel.objects.get_or_create(slug='work', defaults={'name': '工作动态'}); "
+        f"print(Article.objects.create(title={title!r}, channel=channel, summary='摘要', body='<p>正文</p>', "
+        "status='published', published_at=timezone.now() - timezone.timedelta(minutes=1), responsible_editor='李韵').get_absolute_url())"
+    )
+    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], env={**os.environ, **env}, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def _get(url, cookie=None):
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+def _wait_until_replayed(primary, standby):
+    target = primary.query("SELECT pg_current_wal_insert_lsn()::text")
+    deadline = time.monotonic() + 30
+    while not standby.query(f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn"):
+        assert time.monotonic() < deadline, "the standby did not catch up"
+        time.sleep(0.2)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_pages_come_from_the_standby_only_once_it_has_the_change(primary_and_standby, shared_redis, settings, tmp_path):
+    primary, standby = primary_and_standby
+    env = {
+        "DEBUG": "0",
+        "PORTAL_LOCAL": "1",
+        "HTTPS": "off",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": primary.url(),
+        "DATABASE_REPLICA_URL": standby.url(),
+        "CACHE_URL": servers.REDIS_URL,
+        "CACHE_KEY_PREFIX": shared_redis,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        "WEB_CONCURRENCY": "1",
+        "GUNICORN_ACCESS_LOG": "",
+    }
+    _publish(env, "副本已有的文章")
+    _wait_until_replayed(primary, standby)
+
+    with servers.gunicorn_instances(("app",), env, tmp_path) as running:
+        base = running["app"][1]
+
+        # In step: the list is built from the standby.
+        mark = standby.log_size()
+        status, headers, body = _get(base + "/news/work/")
+        assert status == 200 and "副本已有的文章" in body and headers.get("X-Page-Cache") == "miss"
+        assert "news_article" in standby.log_since(mark)
+
+        # An article published a moment ago has not been replayed yet: the new page is built
+        # from the primary, not cached without it.
+        new_url = _publish(env, "刚发布的文章")
+        assert not standby.query("SELECT count(*) FROM news_article WHERE title = '刚发布的文章'")
+        standby_mark, primary_mark = standby.log_size(), primary.log_size()
+        status, headers, body = _get(base + "/news/work/")
+        assert status == 200 and "刚发布的文章" in body and headers.get("X-Page-Cache") == "miss"
+        assert "news_article" not in standby.log_since(standby_mark)
+        assert "news_article" in primary.log_since(primary_mark)
+        status, headers, body = _get(base + "/news/work/")
+        assert "刚发布的文章" in body and headers.get("X-Page-Cache") == "hit"
+
+        # Once replayed, readers' new pages come from the standby again.
+        _wait_until_replayed(primary, standby)
+        mark = standby.log_size()
+        status, _, body = _get(base + new_url)
+        assert status == 200 and "刚发布的文章" in body
+        assert "news_article" in standby.log_since(mark)
+
+        # A request with a session (staff, or a reader who sent a form) reads the primary.
+        mark = standby.log_size()
+        status, _, _ = _get(base + "/search/?q=%E6%96%87%E7%AB%A0", cookie="sessionid=anonymous-or-staff")
+        assert status == 200
+        assert standby.log_since(mark) == ""
+
+        # The standby stops: readers are served from the primary, not given a 500.
+        standby.stop()
+        status, _, body = _get(base + "/")
+        assert status == 200 and "刚发布的文章" in body
+        status, _, body = _get(base + "/news/work/?page=1")
+        assert status == 200 and "刚发布的文章" in body
+    assert "只读副本数据库不可用" in (tmp_path / "gunicorn-app.log").read_text()
