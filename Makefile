@@ -51,7 +51,7 @@ audit: $(STAMP)
 deps-audit: $(STAMP)
 	$(PY) tools/deps_audit.py
 
-# The benchmark against the peer (../shared/peerbench) on PostgreSQL; see README, 性能.
+# The benchmark against the peer (../shared/peerbench) on PostgreSQL; see README, Benchmarks.
 bench: $(STAMP)
 	bash tools/bench/run.sh
 

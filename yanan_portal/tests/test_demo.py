@@ -86,3 +86,35 @@ def test_demo_does_not_overwrite_what_staff_changed():
     call_command("load_demo", verbosity=0)
     article = Article.objects.get(title=SEED_TITLE)
     assert (article.views, article.summary) == (1000, "编辑改过的摘要")
+
+
+@pytest.mark.parametrize(
+    ("option", "environment", "shown"),
+    [
+        ("option-password-1", None, "(--password 所给)"),
+        (None, "env-password-1", "(来自 ADMIN_PASSWORD)"),
+        (None, None, None),  # generated, printed once
+    ],
+)
+def test_ensure_admin_says_where_the_password_came_from_and_never_echoes_a_given_one(monkeypatch, option, environment, shown):
+    from io import StringIO
+
+    from django.contrib.auth import authenticate
+
+    if environment:
+        monkeypatch.setenv("ADMIN_PASSWORD", environment)
+    else:
+        monkeypatch.delenv("ADMIN_PASSWORD", raising=False)
+    out = StringIO()
+    call_command("ensure_admin", *(["--password", option] if option else []), stdout=out)
+    printed = out.getvalue()
+    if shown:
+        assert shown in printed
+        assert (option or environment) not in printed
+        assert authenticate(username="admin", password=option or environment)
+    else:
+        generated = re.search(r"密码:(\S+)", printed).group(1)
+        assert authenticate(username="admin", password=generated)
+    out = StringIO()
+    call_command("ensure_admin", stdout=out)
+    assert "已有管理员账号" in out.getvalue()

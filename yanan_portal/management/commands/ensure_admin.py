@@ -18,7 +18,11 @@ class Command(BaseCommand):
         if User.objects.filter(is_superuser=True).exists():
             self.stdout.write("已有管理员账号,未作改动。")
             return
-        password = password or os.environ.get("ADMIN_PASSWORD") or secrets.token_urlsafe(12)
+        if password:
+            shown = "(--password 所给)"
+        elif os.environ.get("ADMIN_PASSWORD"):
+            password, shown = os.environ["ADMIN_PASSWORD"], "(来自 ADMIN_PASSWORD)"
+        else:
+            password = shown = secrets.token_urlsafe(12)
         User.objects.create_superuser(username=username, email="", password=password)
-        shown = "(来自 ADMIN_PASSWORD)" if os.environ.get("ADMIN_PASSWORD") else password
         self.stdout.write(self.style.WARNING(f"已创建管理员 用户名:{username} 密码:{shown}  请妥善保存,此密码只显示这一次。"))
