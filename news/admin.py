@@ -6,7 +6,7 @@ from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -192,7 +192,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     class Media:
         css = {"all": ["css/editorial-admin.css"]}
-        js = ["js/editor-zh.js"]
+        js = ["js/editor-zh.js", "js/article-draft.js"]
 
     def view_on_site(self, obj):
         # 在站点上查看 would be a 404 for anything the public cannot see yet; 预览 covers that.
@@ -354,6 +354,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         view = self.admin_site.admin_view
         return [
             path("photo-picker/", view(self.photo_picker_view), name="news_article_photo_picker"),
+            path("keepalive/", view(self.keepalive_view), name="news_article_keepalive"),
             path("recycle-bin/", view(self.recycle_bin_view), name="news_article_recycle_bin"),
             path(
                 "<int:object_id>/history/<int:history_id>/compare/",
@@ -366,6 +367,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 name="news_article_transition",
             ),
         ] + super().get_urls()
+
+    def keepalive_view(self, request):
+        """Asked by article-draft.js while an editor types: the request renews the login
+        (SESSION_SAVE_EVERY_REQUEST); an ended login answers with the login page's redirect."""
+        return HttpResponse(status=204)  # admin_view adds never_cache
 
     def transition_view(self, request, object_id, action):
         if action not in services.TRANSITIONS:

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -497,3 +498,42 @@ def test_simultaneous_saves_one_wins_the_other_is_refused():
     winner = next(i for i, code in results.items() if code == 302)
     article.refresh_from_db()
     assert article.title == f"第{winner}位的标题" and article.version == 2
+
+
+# --- 草稿保护 (static/js/article-draft.js; the journey is in test_browser_editorial.py) ---
+
+
+def test_keepalive_renews_an_editors_login_and_redirects_an_ended_one(client, as_role, django_assert_num_queries):
+    url = reverse("admin:news_article_keepalive")
+    response = client.get(url)
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    as_role(EDITOR)
+    # The session and the user read; the session written again (in a savepoint), which
+    # moves its expiry on: that is the renewal.
+    with django_assert_num_queries(5):
+        response = client.get(url)
+    assert response.status_code == 204 and "no-store" in response["Cache-Control"]
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == settings.SESSION_COOKIE_AGE
+
+
+@pytest.mark.parametrize("path", ["add/", "{pk}/change/"])
+def test_the_article_form_carries_the_draft_keeper(client, as_role, path):
+    article = ArticleFactory(status=Status.DRAFT)
+    user = as_role(EDITOR)
+    article.created_by = user
+    article.save()
+    response = client.get(reverse("admin:news_article_changelist") + path.format(pk=article.pk))
+    assert response.status_code == 200
+    html = response.text
+    assert "js/article-draft.js" in html
+    assert f'id="article-draft" hidden data-user="{user.username}"' in html
+    assert f'data-keepalive-url="{reverse("admin:news_article_keepalive")}"' in html
+
+
+def test_the_login_page_says_why_it_came_up_for_an_admin_page(client):
+    response = client.get(reverse("admin:login") + "?next=" + reverse("admin:news_article_add"))
+    assert "请先登录。登录后会回到刚才的页面" in response.text
+    response = client.get(reverse("admin:login") + "?next=" + reverse("admin:index"))
+    assert "请先登录" not in response.text
+    response = client.get(reverse("admin:login") + "?next=%3Cscript%3E")
+    assert response.status_code == 200 and "<script>" not in response.text.split("</head>")[1]

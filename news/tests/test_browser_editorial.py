@@ -116,3 +116,108 @@ def test_editor_writes_publisher_publishes(desktop_page, settings, tmp_path):
         link.click()
     assert download_info.value.suggested_filename == "通知.pdf"
     assert page.console_errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_article_typed_while_the_login_ran_out_is_restored_after_logging_in_again(desktop_page):
+    page = desktop_page
+    page.context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+    channel = ChannelFactory(name="工作动态", slug="work")
+    make_staff("editor", EDITOR)
+    log_in(page, "editor")
+    page.clock.install()
+    page.goto("/admin/news/article/add/")
+    assert page.locator(".draft-notice").count() == 0
+    page.fill("#id_title", "登录过期时写的文章")
+    page.select_option("#id_channel", str(channel.pk))
+    page.locator(".tiptap.ProseMirror").click()
+    page.keyboard.type("这是写了很久的一段正文。")
+    page.wait_for_timeout(800)  # the copy is written 0.4 s after the last change
+
+    # While the editor types, the page renews the login every few minutes.
+    with page.expect_response(re.compile(r"/keepalive/$")) as keepalive:
+        page.clock.fast_forward("05:00")
+    assert keepalive.value.status == 204
+    page.keyboard.type("又写了一句。")
+
+    # The login ends anyway (the laptop slept; two hours without a request): the page says
+    # so at its next round; 保存 leads to the login page, which says why, and back to the
+    # form after logging in.
+    page.context.clear_cookies(name=django_settings.SESSION_COOKIE_NAME)
+    with page.expect_request(re.compile(r"/keepalive/$")):
+        page.clock.fast_forward("05:00")
+    assert "登录已过期" in page.locator(".draft-notice").inner_text()
+    page.click("input[name=_continue]")
+    page.wait_for_url(re.compile(r"/admin/login/"))
+    assert "请先登录" in page.locator(".messagelist").inner_text()
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/news/article/add/$"))
+    assert page.locator("#id_title").input_value() == ""
+
+    notice = page.locator(".draft-notice")
+    assert "尚未提交的内容" in notice.inner_text()
+    notice.get_by_role("button", name="恢复这些内容").click()
+    assert page.locator("#id_title").input_value() == "登录过期时写的文章"
+    assert page.locator("#id_channel").input_value() == str(channel.pk)
+    assert "这是写了很久的一段正文。又写了一句。" in page.locator(".tiptap.ProseMirror").inner_text()
+    page.click("input[name=_continue]")
+    page.wait_for_url(re.compile(r"/change/$"))
+    article = Article.objects.get(title="登录过期时写的文章")
+    assert "这是写了很久的一段正文。又写了一句。" in article.body and article.channel == channel
+
+    # Saved: the copy is gone, so a new article starts empty with no offer.
+    page.goto("/admin/news/article/add/")
+    page.wait_for_load_state("load")
+    assert page.locator(".draft-notice").count() == 0
+
+    # A form refused as expired (its CSRF cookie gone: a new login elsewhere, a cleared
+    # browser) says to go back and send again; going back offers the text again.
+    page.fill("#id_title", "页面过期时写的文章")
+    page.locator(".tiptap.ProseMirror").click()
+    page.keyboard.type("第二篇正文。")
+    page.wait_for_timeout(800)
+    page.context.clear_cookies(name=django_settings.CSRF_COOKIE_NAME)
+    page.click("input[name=_continue]")
+    page.wait_for_load_state("load")
+    assert "返回上一页" in page.content()
+    page.go_back()
+    page.wait_for_load_state("load")
+    page.locator(".draft-notice").get_by_role("button", name="恢复这些内容").click()
+    assert page.locator("#id_title").input_value() == "页面过期时写的文章"
+    assert "第二篇正文。" in page.locator(".tiptap.ProseMirror").inner_text()
+    assert [error for error in page.console_errors if "status of 403" not in error] == []  # the refused form's own
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_copy_older_than_someone_elses_save_is_refused_not_saved_over_it(desktop_page):
+    from django.db.models import F
+
+    from news.forms import CONFLICT_MESSAGE
+    from news.tests.factories import ArticleFactory
+
+    page = desktop_page
+    page.context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+    page.on("dialog", lambda dialog: dialog.accept())  # 离开此页? (unsaved text)
+    editor = make_staff("editor", EDITOR)
+    article = ArticleFactory(title="原来的标题", status=Article.Status.DRAFT, published_at=None, created_by=editor)
+    log_in(page, "editor")
+    page.goto(f"/admin/news/article/{article.pk}/change/")
+    page.fill("#id_title", "编辑改了一半的标题")
+    page.wait_for_timeout(800)
+    page.goto("/admin/")  # left without saving
+
+    Article.objects.filter(pk=article.pk).update(title="他人改过的标题", version=F("version") + 1)
+    page.goto(f"/admin/news/article/{article.pk}/change/")
+    page.locator(".draft-notice").get_by_role("button", name="恢复这些内容").click()
+    assert page.locator("#id_title").input_value() == "编辑改了一半的标题"
+    page.click("input[name=_continue]")
+    page.wait_for_load_state("load")
+    assert str(CONFLICT_MESSAGE)[:20] in page.locator("#article_form").inner_text()
+    assert page.locator("#id_title").input_value() == "编辑改了一半的标题"
+    article.refresh_from_db()
+    assert article.title == "他人改过的标题"
+    assert page.console_errors == []
