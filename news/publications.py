@@ -14,7 +14,6 @@ from django.core.files.base import ContentFile
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _gettext
@@ -23,7 +22,7 @@ from PIL import Image
 
 from yanan_portal import protected_media
 from yanan_portal.publishing import Publishable, PublishedQuerySet
-from yanan_portal.uploads import ATTACHMENT_KINDS, image_field
+from yanan_portal.uploads import ATTACHMENT_KINDS, image_field, size_and_limit
 
 # Scanned magazine issues are larger than ordinary attachments (50 MB).
 PDF_MAX_BYTES = 100 * 1024 * 1024
@@ -57,7 +56,7 @@ def validate_pdf(upload) -> None:
     if upload.size > PDF_MAX_BYTES:
         raise ValidationError(
             _gettext("PDF 文件太大(%(size)s),请不要超过 %(limit)s。")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(PDF_MAX_BYTES)},
+            % size_and_limit(upload.size, PDF_MAX_BYTES),
             code="too_large",
         )
     try:

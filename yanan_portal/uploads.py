@@ -47,6 +47,17 @@ def image_field(verbose_name, *, upload_to, help_text=IMAGE_HELP_TEXT) -> models
     return models.ImageField(verbose_name, upload_to=upload_to, blank=True, validators=[validate_image], help_text=help_text)
 
 
+def size_and_limit(size: int, limit: int) -> dict[str, str]:
+    """An upload's size and the limit it exceeds, as people read them, never the same text:
+    filesizeformat showed a 21,021,051-byte photo as "20.0 MB" over a limit of "20.0 MB"."""
+    shown, cap = filesizeformat(size), filesizeformat(limit)
+    if shown == cap:
+        shown, cap = f"{size / 1048576:.2f} MB", f"{limit / 1048576:.2f} MB"
+    if shown == cap:
+        shown, cap = f"{size:,} 字节", f"{limit:,} 字节"
+    return {"size": shown, "limit": cap}
+
+
 def validate_image(upload) -> None:
     """Accept only a real JPEG, PNG, WebP or GIF of sensible size."""
     if not upload:
@@ -56,7 +67,7 @@ def validate_image(upload) -> None:
     if upload.size > IMAGE_MAX_BYTES:
         raise ValidationError(
             _("图片太大(%(size)s),请不要超过 %(limit)s。")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(IMAGE_MAX_BYTES)},
+            % size_and_limit(upload.size, IMAGE_MAX_BYTES),
             code="too_large",
         )
     upload.seek(0)
@@ -102,7 +113,7 @@ def attachment_kind(upload) -> str:
     if upload.size > ATTACHMENT_MAX_BYTES:
         raise ValidationError(
             _("文件太大(%(size)s),请不要超过 %(limit)s。")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(ATTACHMENT_MAX_BYTES)},
+            % size_and_limit(upload.size, ATTACHMENT_MAX_BYTES),
             code="too_large",
         )
     signature, folder = ATTACHMENT_KINDS[extension]

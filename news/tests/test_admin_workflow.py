@@ -537,3 +537,29 @@ def test_the_login_page_says_why_it_came_up_for_an_admin_page(client):
     assert "请先登录" not in response.text
     response = client.get(reverse("admin:login") + "?next=%3Cscript%3E")
     assert response.status_code == 200 and "<script>" not in response.text.split("</head>")[1]
+
+
+def test_the_article_list_speaks_chinese_above_its_date_links(client, as_role):
+    ArticleFactory()
+    as_role(EDITOR)
+    response = client.get(reverse("admin:news_article_changelist"))
+    assert "按发布时间筛选" in response.text  # Django 6.1's new string, from locale/
+    assert "Filter by" not in response.text
+
+
+def test_a_form_with_errors_says_which_chosen_files_to_choose_again(client, as_role):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    as_role(EDITOR)
+    png = BytesIO()
+    Image.new("RGB", (800, 600), (10, 120, 60)).save(png, "PNG")
+    data = form_data(title="")  # an error: no title
+    data.update({"cover": SimpleUploadedFile("走访.png", png.getvalue(), content_type="image/png"), "cover_alt": "走访现场"})
+    response = client.post(reverse("admin:news_article_add"), data)
+    assert response.status_code == 200
+    assert "请重新选择这些文件后再保存:走访.png" in response.text
+    response = client.post(reverse("admin:news_article_add"), form_data(title=""))
+    assert "请重新选择这些文件" not in response.text  # nothing was chosen

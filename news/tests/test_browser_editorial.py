@@ -68,6 +68,11 @@ def test_editor_writes_publisher_publishes(desktop_page, settings, tmp_path):
     assert dialog.locator("input[name=altText]").input_value() == "工作人员在农户家中交谈"
     dialog.get_by_role("button", name="插入").click()
     page.set_input_files("#id_attachments-0-file", str(pdf))
+    # The table dialog in Chinese, its 包含表头行 choice included.
+    page.click(".prose-menubar button[title=插入表格]")
+    table_dialog = page.locator("dialog[open]")
+    assert table_dialog.locator("option").all_inner_texts() == ["是", "否"]
+    table_dialog.press("Escape")
     assert_no_publish_button(page)
     page.click("input[name=_continue]")
     page.wait_for_url(re.compile(r"/change/$"))

@@ -15,6 +15,8 @@
     "Delete table": "删除表格", "undo": "撤销", "redo": "重做"
   };
 
+  var choices = { "Yes": "是", "No": "否" };
+
   function translate(root) {
     root.querySelectorAll(".prose-menubar [title]").forEach(function (element) {
       var label = labels[element.getAttribute("title")];
@@ -22,6 +24,11 @@
         element.setAttribute("title", label);
         element.setAttribute("aria-label", label);
       }
+    });
+    // The table dialog's 包含表头行 choice: its values stay "Yes"/"No" (the package compares
+    // them), only what the editor reads changes.
+    root.querySelectorAll("dialog option").forEach(function (option) {
+      if (choices[option.textContent]) option.textContent = choices[option.textContent];
     });
     root.querySelectorAll(".prose-menubar__dropdown *, .prose-menubar [role=option]").forEach(function (element) {
       if (element.children.length === 0 && labels[element.textContent.trim()]) {

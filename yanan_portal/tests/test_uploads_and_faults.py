@@ -292,3 +292,17 @@ def test_restore_refuses_a_media_folder_it_cannot_replace_before_changing_anythi
     assert result.returncode == 2 and "挂载点或链接" in result.stderr
     with sqlite3.connect(source) as db:
         assert db.execute("SELECT name FROM t").fetchone() == ("备份后",)
+
+
+@pytest.mark.parametrize(
+    ("size", "limit", "shown"),
+    [
+        (4 * 1024, 1024, ("4.0\xa0KB", "1.0\xa0KB")),
+        (21_021_051, 20 * 1024 * 1024, ("20.05 MB", "20.00 MB")),  # filesizeformat: 20.0 MB both
+        (20 * 1024 * 1024 + 1, 20 * 1024 * 1024, ("20,971,521 字节", "20,971,520 字节")),
+    ],
+)
+def test_an_oversize_upload_is_never_said_to_be_the_size_of_its_limit(size, limit, shown):
+    from yanan_portal.uploads import size_and_limit
+
+    assert tuple(size_and_limit(size, limit).values()) == shown
