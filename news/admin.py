@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -157,6 +157,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
     list_select_related = ["channel", "channel__parent"]
     search_fields = ["title"]
     date_hierarchy = "published_at"
+    # Work in progress (no 发布时间 yet) first, then the newest: what PostgreSQL does for a
+    # descending column anyway (so its index still serves), and SQLite now does too.
+    ordering = [F("published_at").desc(nulls_first=True), "-id"]
     autocomplete_fields = []
     filter_horizontal = ["counties", "programmes"]
     readonly_fields = [
@@ -400,8 +403,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
             try:
                 services.TRANSITIONS[action](**kwargs)
             except ValidationError as error:
-                self.message_user(request, _message(error), messages.ERROR)
-                return HttpResponseRedirect(change_url)
+                # Shown on this page, beside what was entered (a time already past, say): a
+                # redirect to the article lost the time and the comment.
+                about_time = "at" in form.fields and getattr(error, "code", None) == services.TIME_ERROR
+                form.add_error("at" if about_time else None, _message(error))
+                return self._transition_page(request, article, action, form, change_url, status=400)
             self.message_user(
                 request,
                 _("《%(title)s》已%(action)s,当前状态:%(status)s。")
@@ -417,6 +423,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 messages.ERROR,
             )
             return HttpResponseRedirect(change_url)
+        return self._transition_page(request, article, action, form, change_url)
+
+    def _transition_page(self, request, article, action, form, change_url, status=200):
         context = {
             **self.admin_site.each_context(request),
             "title": _("%(action)s:%(title)s") % {"action": Action(action).label, "title": article.title},
@@ -426,7 +435,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
             "action_label": Action(action).label,
             "change_url": change_url,
         }
-        return TemplateResponse(request, "admin/news/article/transition.html", context)
+        return TemplateResponse(request, "admin/news/article/transition.html", context, status=status)
 
     def photo_picker_view(self, request):
         """The 浏览… window of the editor's 插入图片 dialog: upload one photo, hand it back."""

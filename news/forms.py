@@ -108,7 +108,7 @@ class TransitionForm(forms.Form):
         label=_("意见"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("会写入审核记录。退回修改时必填。"),
+        help_text=_("会写入审核记录(可不填)。"),
     )
     at = forms.DateTimeField(
         label=_("发布时间"),
@@ -136,6 +136,7 @@ class TransitionForm(forms.Form):
             del self.fields["import_old"]
         if action == ArticleEvent.Action.SEND_BACK:
             self.fields["comment"].required = True
+            self.fields["comment"].help_text = _("必填:告诉编辑需要修改什么,会写入审核记录并显示在文章页面上。")
 
     def clean_at(self):
         at = self.cleaned_data.get("at")

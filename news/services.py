@@ -44,6 +44,10 @@ class TransitionError(ValidationError):
     """An illegal transition; its message is shown to the staff member as is."""
 
 
+# The code of a TransitionError about the 发布时间 that was entered (shown beside that field).
+TIME_ERROR = "published_at"
+
+
 def can_publish(user) -> bool:
     return bool(user and user.is_active and user.has_perm(PUBLISH_PERMISSION))
 
@@ -137,10 +141,10 @@ def publish(
     now = timezone.now()
     if at is not None and at < now - timezone.timedelta(minutes=1) and not import_old:
         raise TransitionError(
-            _("发布时间不能早于现在。导入旧文章时请勾选“导入旧文章”,并填写原发布时间。")
+            _("发布时间不能早于现在。导入旧文章时请勾选“导入旧文章”,并填写原发布时间。"), code=TIME_ERROR
         )
     if import_old and at is None:
-        raise TransitionError(_("导入旧文章时必须填写原发布时间。"))
+        raise TransitionError(_("导入旧文章时必须填写原发布时间。"), code=TIME_ERROR)
     if current.published_at is None or not _has_been_public(current):
         current.published_at = at or now
     current.status = Status.PUBLISHED
@@ -167,7 +171,7 @@ def schedule(*, article: Article, by, at: datetime, comment: str = "") -> Articl
     """Publish at a future time; the public rule shows it from then on, without a cron job."""
     current, before = _locked(article, Action.SCHEDULE, by)
     if at is None or at <= timezone.now():
-        raise TransitionError(_("定时发布的时间必须晚于现在。"))
+        raise TransitionError(_("定时发布的时间必须晚于现在。"), code=TIME_ERROR)
     current.status = Status.PUBLISHED
     current.published_at = at
     current.published_by = by

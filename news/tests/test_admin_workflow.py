@@ -199,8 +199,13 @@ def test_bad_schedule_time_is_a_form_error(client, as_role):
     article = ArticleFactory(status=Status.REVIEW, published_at=None)
     response = client.post(transition_url(article, "schedule"), {"at": "明天"})
     assert response.status_code == 200 and "errorlist" in response.text
-    response = client.post(transition_url(article, "schedule"), {"at": "2001-01-01T10:00"}, follow=True)
-    assert "定时发布的时间必须晚于现在" in response.text
+    # A time already past: the page comes back with the error beside the time, and the time
+    # and the comment still filled in (a redirect to the article used to lose both).
+    response = client.post(transition_url(article, "schedule"), {"at": "2001-01-01T10:00", "comment": "元旦发"})
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors["at"] == ["定时发布的时间必须晚于现在。"]
+    assert 'value="2001-01-01T10:00"' in response.text and "元旦发</textarea>" in response.text
     assert Article.objects.get(pk=article.pk).status == Status.REVIEW
 
 
@@ -563,3 +568,11 @@ def test_a_form_with_errors_says_which_chosen_files_to_choose_again(client, as_r
     assert "请重新选择这些文件后再保存:走访.png" in response.text
     response = client.post(reverse("admin:news_article_add"), form_data(title=""))
     assert "请重新选择这些文件" not in response.text  # nothing was chosen
+
+
+def test_work_in_progress_heads_the_article_list(client, as_role):
+    ArticleFactory(title="已发布的旧文章")
+    ArticleFactory(title="刚写的草稿", status=Status.DRAFT, published_at=None)
+    as_role(EDITOR)
+    response = client.get(reverse("admin:news_article_changelist"))
+    assert response.text.index("刚写的草稿") < response.text.index("已发布的旧文章")
