@@ -1,5 +1,6 @@
 import dataclasses
 import datetime
+import html
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
@@ -12,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -145,6 +146,11 @@ class ReadableChanges(HistoricalRecordContextHelper):
             return _("是") if value else _("否")
         if isinstance(value, datetime.datetime):
             return date_format(timezone.localtime(value), "Y-m-d H:i:s")
+        if change.field == "body":
+            # The text an editor wrote, not its HTML ("<p>手工[222 chars]。</p> → <p>…<figure…");
+            # 与当前版本比较 shows the whole difference.
+            text = " ".join(html.unescape(strip_tags(value)).split()) or _("(空)")
+            return text if len(text) <= 40 else _("%(start)s…(共 %(count)d 字)") % {"start": text[:40], "count": len(text)}
         return super().prepare_delta_change_value(change, value)
 
 
@@ -152,6 +158,7 @@ class ReadableChanges(HistoricalRecordContextHelper):
 class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/news/article/change_form.html"
+    object_history_form_template = "admin/news/article/object_history_form.html"
     list_display = ["title", "channel", "status_label", "published_at", "updated_at", "is_headline", "is_pinned", "views"]
     list_filter = [WaitingForMeFilter, StatusFilter, "channel", "is_headline", "is_pinned"]
     list_select_related = ["channel", "channel__parent"]

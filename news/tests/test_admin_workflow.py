@@ -314,6 +314,11 @@ def test_versions_list_and_restore_through_the_admin(client, as_role):
     url = reverse("admin:news_article_simple_history", args=[article.pk, oldest.history_id])
     form = client.get(url)
     assert "第一稿" in form.text
+    history_html = history.text.split('id="content"')[1]
+    assert "正文:第一稿" in re.sub(r"\s+|<[^>]*>", "", history_html) and "&lt;p&gt;" not in history_html  # words, not HTML
+    breadcrumbs = re.sub(r"\s+", " ", re.sub(r"<[^>]*>", "", form.text.split('class="breadcrumbs"')[1].split("</div>")[0]))
+    assert "Historical" not in breadcrumbs and "News" not in breadcrumbs
+    assert f"{Article._meta.app_config.verbose_name} › 文章 › 版本 › 历史" in breadcrumbs.replace("&rsaquo;", "›")
     response = client.post(url, form_data(article, body="<p>第一稿</p>", lock_version=article.version))
     assert response.status_code == 302
     article.refresh_from_db()
