@@ -21,6 +21,7 @@ from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from yanan_portal import images
+from yanan_portal.richtext import sanitize_html
 
 from . import services
 from .forms import ArticleAdminForm, PhotoUploadForm, TransitionForm
@@ -244,7 +245,19 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if obj is None:
             # A new article is a draft; its workflow fields mean nothing yet.
             return [fs for fs in self.fieldsets if fs[0] not in {_("审核记录"), _("记录")}]
+        if not self.has_change_permission(request, obj):
+            # Read only (an editor and a published article): the body as readers see it,
+            # not its HTML source.
+            return [
+                (name, {**options, "fields": ["body_as_read" if f == "body" else f for f in options["fields"]]})
+                for name, options in self.fieldsets
+            ]
         return self.fieldsets
+
+    @admin.display(description=_("正文"))
+    def body_as_read(self, obj):
+        # Sanitised on every save; again here, as for the public page, before it is marked safe.
+        return format_html('<div class="article-body-readonly">{}</div>', mark_safe(sanitize_html(obj.body)))
 
     # --- display ------------------------------------------------------------------------
 

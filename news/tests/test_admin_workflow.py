@@ -581,3 +581,18 @@ def test_work_in_progress_heads_the_article_list(client, as_role):
     as_role(EDITOR)
     response = client.get(reverse("admin:news_article_changelist"))
     assert response.text.index("刚写的草稿") < response.text.index("已发布的旧文章")
+
+
+def test_an_editor_reads_a_published_article_as_readers_do_and_is_told_why_it_is_locked(client, as_role):
+    article = ArticleFactory(body='<p>已经<strong>发布</strong>的正文</p><script>alert(1)</script>')
+    Article.objects.filter(pk=article.pk).update(body=article.body + '<img src=x onerror="alert(2)">')  # as if stored unsanitised
+    as_role(EDITOR)
+    response = client.get(change_url(article))
+    assert response.status_code == 200
+    html = response.text
+    assert "您只能查看、不能修改" in html
+    assert '<div class="article-body-readonly"><p>已经<strong>发布</strong>的正文</p>' in html
+    assert "&lt;p&gt;" not in html and "<script>alert(1)" not in html and "onerror" not in html
+    as_role(PUBLISHER)
+    html = client.get(change_url(article)).text
+    assert "您只能查看" not in html and 'name="body"' in html
