@@ -254,6 +254,14 @@ class ArticleAdmin(SimpleHistoryAdmin):
             ]
         return self.fieldsets
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # get_fieldsets swaps it in; a version page (history_form_view) builds its form
+            # from those fieldsets too and must know it is not a form field (a 500 otherwise).
+            fields = [*fields, "body_as_read"]
+        return fields
+
     @admin.display(description=_("正文"))
     def body_as_read(self, obj):
         # Sanitised on every save; again here, as for the public page, before it is marked safe.
@@ -425,9 +433,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
             except ValidationError as error:
                 # Shown on this page, beside what was entered (a time already past, say): a
                 # redirect to the article lost the time and the comment.
-                about_time = "at" in form.fields and getattr(error, "code", None) == services.TIME_ERROR
-                form.add_error("at" if about_time else None, _message(error))
-                return self._transition_page(request, article, action, form, change_url, status=400)
+                if "at" in form.fields and getattr(error, "code", None) == services.TIME_ERROR:
+                    form.add_error("at", _message(error))
+                    return self._transition_page(request, article, action, form, change_url, status=400)
+                self.message_user(request, _message(error), messages.ERROR)  # a state refusal: back to the article
+                return HttpResponseRedirect(change_url)
             self.message_user(
                 request,
                 _("《%(title)s》已%(action)s,当前状态:%(status)s。")

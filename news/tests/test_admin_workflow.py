@@ -596,3 +596,13 @@ def test_an_editor_reads_a_published_article_as_readers_do_and_is_told_why_it_is
     as_role(PUBLISHER)
     html = client.get(change_url(article)).text
     assert "您只能查看" not in html and 'name="body"' in html
+
+
+def test_an_editor_opens_a_version_of_a_published_article(client, as_role):
+    article = ArticleFactory()
+    article.title = "改过的标题"
+    article.save()
+    as_role(EDITOR)
+    version = article.history.earliest("history_date")
+    response = client.get(reverse("admin:news_article_simple_history", args=[article.pk, version.history_id]))
+    assert response.status_code == 200  # was a 500 (FieldError: body_as_read)
