@@ -173,6 +173,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
     readonly_fields = [
         "status_label", "published_at", "content_updated_at", "review_comment", "published_by",
         "views", "created_at", "updated_at", "created_by", "updated_by", "event_log",
+        # Shown instead of 正文 when the page is read-only (get_fieldsets); listed here so that
+        # every form built from those fieldsets, a version page's too, knows it is no form field.
+        "body_as_read",
     ]
     inlines = [AttachmentInline]
     fieldsets = [
@@ -253,14 +256,6 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 for name, options in self.fieldsets
             ]
         return self.fieldsets
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
-        if obj is not None and not self.has_change_permission(request, obj):
-            # get_fieldsets swaps it in; a version page (history_form_view) builds its form
-            # from those fieldsets too and must know it is not a form field (a 500 otherwise).
-            fields = [*fields, "body_as_read"]
-        return fields
 
     @admin.display(description=_("正文"))
     def body_as_read(self, obj):

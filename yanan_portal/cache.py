@@ -138,6 +138,8 @@ def _shared_generation(stored) -> str:
     """
     if stored is not None:
         return str(stored)
+    if time.monotonic() < getattr(caches["default"], "_down_until", 0.0):
+        return "0"  # paused after an error: nothing can be added, so no new generation to make
     caches["default"].add(GENERATION_KEY, _unique_generation(), timeout=None)
     return str(caches["default"].get(GENERATION_KEY) or "0")
 
