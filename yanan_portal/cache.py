@@ -30,10 +30,12 @@ How it works (see docs/performance-and-deployment.md, 缓存):
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
 import os
 import time
+from contextvars import ContextVar
 from pathlib import Path
 
 from django.conf import settings
@@ -104,13 +106,33 @@ def _is_process_local(cache) -> bool:
     return isinstance(cache, LocMemCache)
 
 
+# What one request knows of the generation, read once and then kept (``PageCacheMiddleware``
+# opens it for each request): the page, the footer and the search filters are then stored
+# under the generation whose WAL position decided where they were read from (replica.py).
+# Read again mid-request, a newer generation could take a footer built from a replica that
+# has not replayed the newer change. A change made by the request itself moves it on.
+_request_generation: ContextVar[dict | None] = ContextVar("page_cache_request_generation", default=None)
+
+
 def current_generation() -> str:
+    pinned = _request_generation.get()
+    if pinned is not None and "generation" in pinned:
+        return pinned["generation"]
     if _is_process_local(caches["default"]):
         try:
-            return str(os.stat(_generation_file()).st_mtime_ns)
+            generation = str(os.stat(_generation_file()).st_mtime_ns)
         except OSError:
-            return "0"
-    return _shared_generation(caches["default"].get(GENERATION_KEY))
+            generation = "0"
+    else:
+        generation = _shared_generation(caches["default"].get(GENERATION_KEY))
+    return _pin(generation=generation)
+
+
+def _pin(**known) -> str:
+    pinned = _request_generation.get()
+    if pinned is not None:
+        pinned.update(known)
+    return known.get("generation", "")
 
 
 def fragment_key(name: str) -> str:
@@ -154,10 +176,17 @@ def generation_wal_position() -> str:
     """The primary's WAL position when the current generation began ("" if not recorded):
     a read replica serves public pages only once it has replayed that far (replica.py)."""
     if _is_process_local(caches["default"]):
+        # The generation first: a position read after it is at least as new as its change.
+        current_generation()
+        pinned = _request_generation.get()
+        if pinned is not None and "position" in pinned:
+            return pinned["position"]
         try:
-            return _generation_file().read_text().strip()
+            position = _generation_file().read_text().strip()
         except OSError:
-            return ""
+            position = ""
+        _pin(position=position)
+        return position
     return current_generation().partition("@")[2]
 
 
@@ -166,18 +195,47 @@ def _new_generation() -> str:
         path = _generation_file()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(wal_position_of_primary())
-            # Two changes within the file system's clock tick must still differ.
-            stamp = max(time.time_ns(), path.stat().st_mtime_ns + 1)
-            os.utime(path, ns=(stamp, stamp))
-            return str(stamp)
+            with open(path, "a+") as file:
+                # Locked, so that of two changes at once the later position is kept.
+                fcntl.flock(file, fcntl.LOCK_EX)
+                file.seek(0)
+                position = _later_position(wal_position_of_primary(), file.read().strip())
+                file.seek(0)
+                file.truncate()
+                file.write(position)
+                file.flush()
+                # Two changes within the file system's clock tick must still differ.
+                stamp = max(time.time_ns(), os.fstat(file.fileno()).st_mtime_ns + 1)
+                os.utime(path, ns=(stamp, stamp))
+            return _pin(generation=str(stamp), position=position)
         except OSError:
             logger.exception("页面缓存:无法更新缓存代号文件 %s", path)
             caches["default"].clear()
+            pinned = _request_generation.get()
+            if pinned is not None:
+                pinned.clear()  # nothing known: read again
             return current_generation()
-    generation = _unique_generation()
-    _write_shared_generation(generation)
-    return generation
+    generation = _write_shared_generation(_unique_generation())
+    return _pin(generation=generation)
+
+
+def _later_position(mine: str, recorded: str) -> str:
+    """The later of two WAL positions. Two changes at once read their positions in one order
+    and may record them in the other: the generation must still ask the replica for the later
+    one, or it could rebuild a page without the other change."""
+    from .replica import parse_position
+
+    mine_at, recorded_at = parse_position(mine), parse_position(recorded)
+    if mine_at is None or recorded_at is None:
+        return mine
+    return recorded if recorded_at > mine_at else mine
+
+
+def _with_later_position(generation: str, recorded) -> str:
+    unique, at, position = generation.partition("@")
+    if not at or recorded is None:
+        return generation
+    return f"{unique}@{_later_position(position, str(recorded).partition('@')[2])}"
 
 
 # A new generation that could not be written to Redis: written before this worker serves its
@@ -199,14 +257,15 @@ def _retry_unwritten_generation() -> None:
         _write_shared_generation(_unwritten_generation)
 
 
-def _write_shared_generation(generation: str) -> None:
+def _write_shared_generation(generation: str) -> str:
     """Write the generation even during FaultTolerantRedisCache's pause after an error: that
-    pause is for readers, and a dropped bump would leave the old pages on every server."""
+    pause is for readers, and a dropped bump would leave the old pages on every server.
+    Returns the generation as written (its WAL position may be raised, ``_later_position``)."""
     global _unwritten_generation
     cache = caches["default"]
     try:
         if isinstance(cache, FaultTolerantRedisCache):
-            cache.set_through_pause(GENERATION_KEY, generation, timeout=None)
+            generation = cache.replace_through_pause(GENERATION_KEY, lambda stored: _with_later_position(generation, stored))
         else:
             cache.set(GENERATION_KEY, generation, timeout=None)
     except Exception as error:  # whatever the backend raises: the editor's save must go through
@@ -214,6 +273,7 @@ def _write_shared_generation(generation: str) -> None:
         _unwritten_generation = generation
     else:
         _unwritten_generation = None
+    return generation
 
 
 def _bump(upcoming: float | str) -> None:
@@ -299,6 +359,15 @@ class PageCacheMiddleware:
         self._conditional = ConditionalGetMiddleware(get_response)
 
     def __call__(self, request):
+        if self.after_auth:
+            return self._serve(request)
+        token = _request_generation.set({})
+        try:
+            return self._serve(request)
+        finally:
+            _request_generation.reset(token)
+
+    def _serve(self, request):
         if _unwritten_generation is not None and not self.after_auth:
             _retry_unwritten_generation()  # on any request, the editor's own included
         if (settings.SESSION_COOKIE_NAME in request.COOKIES) != self.after_auth:
@@ -362,14 +431,16 @@ class PageCacheMiddleware:
         page; otherwise the shared entry is read and copied here.
         """
         copy = _worker_copies.get(key)
-        if copy is not None and time.time() < copy.get("fresh_until", copy["expires_at"]):
-            generation = _shared_generation(caches["default"].get(GENERATION_KEY))
-            if copy["generation"] == generation:
+        fresh_copy = copy is not None and time.time() < copy.get("fresh_until", copy["expires_at"])
+        pinned = _request_generation.get()
+        if fresh_copy or (pinned is not None and "generation" in pinned):
+            generation = current_generation()
+            if fresh_copy and copy["generation"] == generation:
                 return generation, copy
             entry = caches["default"].get(key)
         else:
             found = caches["default"].get_many([GENERATION_KEY, key])
-            generation, entry = _shared_generation(found.get(GENERATION_KEY)), found.get(key)
+            generation, entry = _pin(generation=_shared_generation(found.get(GENERATION_KEY))), found.get(key)
         if (
             entry is not None
             and entry["generation"] == generation
@@ -637,13 +708,29 @@ class FaultTolerantRedisCache(RedisCache):
         self._down_until = time.monotonic() + self.RETRY_AFTER
         logger.warning("Redis 不可用(%s),%s 秒内不使用缓存", error, self.RETRY_AFTER)
 
-    def set_through_pause(self, key, value, timeout=None) -> None:
-        """A write that must not be dropped (the page cache's generation): tried even during
-        the pause, and raising when Redis refuses it, after starting a pause as any failure does."""
+    def replace_through_pause(self, key, new_value):
+        """Store ``new_value(stored value)`` under ``key`` with no expiry, atomically (WATCH …
+        MULTI: a write by another process in between makes it try again); returns what it
+        stored. A write that must not be dropped (the page cache's generation): tried even
+        during the pause, and raising when Redis refuses it, after starting a pause as any
+        failure does."""
         import redis
 
+        cache_key = self.make_and_validate_key(key)
+        serializer = self._cache._serializer
         try:
-            super().set(key, value, timeout)
+            with self._cache.get_client(write=True).pipeline() as pipe:
+                while True:
+                    try:
+                        pipe.watch(cache_key)
+                        stored = pipe.get(cache_key)
+                        value = new_value(None if stored is None else serializer.loads(stored))
+                        pipe.multi()
+                        pipe.set(cache_key, serializer.dumps(value))
+                        pipe.execute()
+                        return value
+                    except redis.WatchError:
+                        continue
         except redis.RedisError as error:
             self._pause(error)
             raise

@@ -15,6 +15,8 @@ then (milliseconds to seconds after a save) those requests read the primary.
 
 A replica that cannot be reached is left alone for ``REPLICA_RETRY_SECONDS``: readers are
 served from the primary meanwhile, never a 500 (docs/performance-and-deployment.md, 扩展).
+A page whose reads fail on the replica part-way (it went down, or a query was cancelled by a
+conflict with recovery, which a hot standby does) is made again from the primary.
 """
 
 from __future__ import annotations
@@ -69,9 +71,34 @@ class ReplicaReadsMiddleware:
     def __call__(self, request):
         token = _reads_from_replica.set(_public_read(request) and replica_is_current())
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
+            failure = getattr(request, "_replica_read_failed", None)
+            if failure is not None and response.status_code >= 500:
+                _read_failed(failure)
+                _reads_from_replica.set(False)
+                del request._replica_read_failed
+                response = self.get_response(request)
+            return response
         finally:
             _reads_from_replica.reset(token)
+
+    def process_exception(self, request, exception):
+        # The error page is made as for any error; __call__ then makes the page again.
+        if _reads_from_replica.get() and isinstance(exception, DatabaseError):
+            request._replica_read_failed = exception
+
+
+def _read_failed(error: DatabaseError) -> None:
+    """A query on the replica failed mid-page: if its connection is gone, the replica is left
+    alone for a while, as when the check before a page fails; a cancelled query is not that."""
+    global _replica_down_until
+    replica = connections[REPLICA]
+    if replica.connection is None or not replica.is_usable():
+        _replica_down_until = time.monotonic() + REPLICA_RETRY_SECONDS
+        logger.error("只读副本数据库在读取中失败(%s),本页改由主库生成,%d 秒内改读主库", error, REPLICA_RETRY_SECONDS)
+        replica.close()
+    else:
+        logger.warning("只读副本上的查询失败(%s),本页改由主库生成", error)
 
 
 def _public_read(request) -> bool:

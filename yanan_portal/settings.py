@@ -160,8 +160,12 @@ if env.str("DATABASE_REPLICA_URL", default=""):
         raise ImproperlyConfigured("DATABASE_REPLICA_URL 需要主库和副本都是 PostgreSQL")
     DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"])
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
-    # A replica that does not answer costs a reader 2 s once, then is skipped (replica.py).
-    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    # A replica that does not answer costs a reader 2 s once, then is skipped (replica.py);
+    # one that stops answering mid-page (its host gone, no reset sent) is noticed within 5 s
+    # rather than the kernel's 15 minutes of retransmissions, and the page made from the primary.
+    replica_options = DATABASES["replica"].setdefault("OPTIONS", {})
+    for option, value in {"connect_timeout": 2, "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 5, "keepalives_count": 3, "tcp_user_timeout": 5000}.items():
+        replica_options.setdefault(option, value)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["yanan_portal.replica.PrimaryReplicaRouter"]
     # Right after the page cache: only the requests it did not answer get this far.

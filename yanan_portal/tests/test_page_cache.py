@@ -534,7 +534,9 @@ def test_a_new_generation_redis_refused_is_written_before_the_next_page(reader, 
     def refused(self, key, *args, **kwargs):
         raise redis.ConnectionError("Redis 暂时不可用")
 
+    real_execute = redis.client.Pipeline.execute
     monkeypatch.setattr(RedisCache, "set", refused)
+    monkeypatch.setattr(redis.client.Pipeline, "execute", refused)  # the generation's write
     article.status = Article.Status.DRAFT
     article.save()  # the editor's save goes through
     assert page_cache._unwritten_generation is not None
@@ -542,6 +544,7 @@ def test_a_new_generation_redis_refused_is_written_before_the_next_page(reader, 
     response = get(reader, url)
     assert "X-Page-Cache" not in response and "老促会召开理事会" not in response.content.decode()
     monkeypatch.setattr(RedisCache, "set", real_set)
+    monkeypatch.setattr(redis.client.Pipeline, "execute", real_execute)
     caches["default"]._down_until = 0.0  # the pause is over
     # Any request writes it, one the cache never serves included (the editor's own, say).
     reader.get("/healthz")
