@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -402,8 +403,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def keepalive_view(self, request):
         """Asked by article-draft.js while an editor types: the request renews the login
-        (SESSION_SAVE_EVERY_REQUEST); an ended login answers with the login page's redirect."""
-        return HttpResponse(status=204)  # admin_view adds never_cache
+        (SESSION_SAVE_EVERY_REQUEST); an ended login answers with the login page's redirect.
+        It carries the login's CSRF token: after logging in again in another tab (a login
+        changes the token) the open form takes it, so its 保存 is not refused."""
+        response = HttpResponse(status=204)  # admin_view adds never_cache
+        response["X-CSRFToken"] = get_token(request)
+        return response
 
     def transition_view(self, request, object_id, action):
         if action not in services.TRANSITIONS:

@@ -524,6 +524,12 @@ def test_keepalive_renews_an_editors_login_and_redirects_an_ended_one(client, as
         response = client.get(url)
     assert response.status_code == 204 and "no-store" in response["Cache-Control"]
     assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == settings.SESSION_COOKIE_AGE
+    # The login's CSRF token, for a form opened before logging in again elsewhere.
+    token = response["X-CSRFToken"]
+    csrf_cookie = client.cookies[settings.CSRF_COOKIE_NAME].value
+    from django.middleware.csrf import _unmask_cipher_token
+
+    assert _unmask_cipher_token(token) == csrf_cookie
 
 
 @pytest.mark.parametrize("path", ["add/", "{pk}/change/"])
@@ -536,7 +542,7 @@ def test_the_article_form_carries_the_draft_keeper(client, as_role, path):
     assert response.status_code == 200
     html = response.text
     assert "js/article-draft.js" in html
-    assert f'id="article-draft" hidden data-user="{user.username}"' in html
+    assert f'id="article-draft" hidden data-user="{user.username}" data-adding="{"true" if path == "add/" else "false"}"' in html
     assert f'data-keepalive-url="{reverse("admin:news_article_keepalive")}"' in html
 
 

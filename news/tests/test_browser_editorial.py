@@ -226,3 +226,116 @@ def test_a_kept_copy_older_than_someone_elses_save_is_refused_not_saved_over_it(
     article.refresh_from_db()
     assert article.title == "他人改过的标题"
     assert page.console_errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_after_logging_in_again_in_another_tab_the_open_form_saves(desktop_page):
+    """The expired-login notice tells the editor to log in again in a new tab and come back to
+    保存: the login changes the CSRF token, so the open form must take the new one (a 403
+    otherwise), and the notice says when it may be sent."""
+    from members.models import CountyBranch
+
+    page = desktop_page
+    page.context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+    channel = ChannelFactory(name="工作动态", slug="work")
+    make_staff("editor", EDITOR)
+    log_in(page, "editor")
+    page.clock.install()
+    page.goto("/admin/news/article/add/")
+    page.fill("#id_title", "换了标签页登录后保存的文章")
+    page.select_option("#id_channel", str(channel.pk))
+    page.locator(".tiptap.ProseMirror").click()
+    page.keyboard.type("正文写到一半,登录过期了。")
+    # 县区 chosen with Django's two-box selector: kept with the text.
+    ansai, baota = CountyBranch.objects.get(name="安塞区"), CountyBranch.objects.get(name="宝塔区")
+    for county in (ansai, baota):
+        page.locator("#id_counties_from").select_option(str(county.pk))
+        page.locator("#id_counties_add").click()
+    page.wait_for_timeout(800)
+
+    page.context.clear_cookies(name=django_settings.SESSION_COOKIE_NAME)
+    with page.expect_request(re.compile(r"/keepalive/$")):
+        page.clock.fast_forward("05:00")
+    notice = page.locator(".draft-notice")
+    assert "登录已过期" in notice.inner_text()
+
+    other_tab = page.context.new_page()
+    other_tab.goto(page.url.split("/admin/")[0] + "/admin/login/")
+    other_tab.fill("#id_username", "editor")
+    other_tab.fill("#id_password", PASSWORD)
+    other_tab.click("input[type=submit]")
+    other_tab.wait_for_url(re.compile(r"/admin/$"))
+    other_tab.close()
+
+    with page.expect_response(re.compile(r"/keepalive/$")) as keepalive:
+        page.clock.fast_forward("00:20")
+    assert keepalive.value.status == 204
+    page.wait_for_function("() => document.querySelector('.draft-notice p').textContent.includes('已重新登录')")
+    page.click("input[name=_continue]")
+    page.wait_for_url(re.compile(r"/change/$"))
+    article = Article.objects.get(title="换了标签页登录后保存的文章")
+    assert "登录过期了" in article.body
+    assert set(article.counties.all()) == {ansai, baota}
+    assert page.console_errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_each_new_article_keeps_its_own_copy_and_a_refused_save_keeps_it(desktop_page):
+    from members.models import CountyBranch
+
+    page = desktop_page
+    page.context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+    page.on("dialog", lambda dialog: dialog.accept())  # 离开此页? (unsaved text)
+    channel = ChannelFactory(name="工作动态", slug="work")
+    make_staff("editor", EDITOR)
+    log_in(page, "editor")
+    yanchang = CountyBranch.objects.get(name="延长县")
+
+    # A first new article is left unsaved; a second one is started and left too.
+    page.goto("/admin/news/article/add/")
+    page.fill("#id_title", "第一篇没保存的文章")
+    page.locator("#id_counties_from").select_option(str(yanchang.pk))
+    page.locator("#id_counties_add").click()
+    page.wait_for_timeout(800)
+    page.goto("/admin/")
+    page.goto("/admin/news/article/add/")
+    notice = page.locator(".draft-notice")
+    assert notice.count() == 1 and "第一篇没保存的文章" in notice.inner_text()
+    page.fill("#id_title", "第二篇没保存的文章")  # not restored: a different article
+    page.wait_for_timeout(800)
+    page.goto("/admin/")
+
+    # Both are offered on the next new article; the first one is restored, 县区 included.
+    page.goto("/admin/news/article/add/")
+    page.wait_for_load_state("load")
+    assert page.locator(".draft-notice").count() == 2
+    assert "第二篇没保存的文章" in page.locator(".draft-notice").first.inner_text()  # newest first
+    page.locator(".draft-notice", has_text="第一篇没保存的文章").get_by_role("button", name="恢复这些内容").click()
+    assert page.locator(".draft-notice").count() == 0
+    assert page.locator("#id_title").input_value() == "第一篇没保存的文章"
+    assert page.locator("#id_counties_to option").all_inner_texts() == ["延长县"]
+
+    # 保存 refused (no 栏目, no 正文): the copy is kept, and the page sent back keeps writing to it.
+    page.click("input[name=_continue]")
+    page.wait_for_load_state("load")
+    assert page.locator(".errornote").count() == 1
+    assert page.evaluate("sessionStorage.getItem('portal:article-draft:submitted')") is None
+    page.select_option("#id_channel", str(channel.pk))
+    page.locator(".tiptap.ProseMirror").click()
+    page.keyboard.type("补上的正文。")
+    page.wait_for_timeout(800)
+    copies = page.evaluate(
+        "Object.keys(localStorage).filter(k => k.includes('/add/#')).map(k => JSON.parse(localStorage[k]).values.title)"
+    )
+    assert sorted(copies) == ["第一篇没保存的文章", "第二篇没保存的文章"]
+    page.click("input[name=_continue]")
+    page.wait_for_url(re.compile(r"/change/$"))
+    assert list(Article.objects.get(title="第一篇没保存的文章").counties.all()) == [yanchang]
+    # Saved: its copy is gone; the second article's is still offered.
+    page.goto("/admin/news/article/add/")
+    page.wait_for_load_state("load")
+    assert page.locator(".draft-notice").count() == 1
+    assert "第二篇没保存的文章" in page.locator(".draft-notice").inner_text()
+    assert page.console_errors == []

@@ -4,15 +4,22 @@
 // Typing sends nothing to the server, so a long article could outlast the login (two hours
 // without a request) and its 保存 then led to the login page with the text gone; a 保存
 // refused for an expired form (403) lost the body when the editor went back. Now:
-// - every change is copied to localStorage (per user and page), and a page that opens with
-//   a copy that differs from the form offers 恢复 / 丢弃;
-// - the copy is dropped once a save is confirmed (Django's success message);
+// - every change is copied to localStorage (per user and page; per visit of the page for a
+//   new article, so that a second new article never writes over the first one's copy), and
+//   a page that opens with a copy that differs from the form offers 恢复 / 丢弃;
+// - the copy is dropped once a save is confirmed (Django's success message on the page right
+//   after the form was sent); copies untouched for COPY_DAYS are dropped;
 // - while the editor is typing, the page asks the server every few minutes, which renews the
-//   login (SESSION_SAVE_EVERY_REQUEST); if the login has ended anyway, a notice says so.
+//   login (SESSION_SAVE_EVERY_REQUEST); if the login has ended anyway, a notice says so and
+//   the page keeps asking: once the editor has logged in again in another tab, the form takes
+//   the new login's CSRF token (a login changes it; the old one would make 保存 a 403).
 (function () {
   "use strict";
   var KEEPALIVE_MS = 4 * 60 * 1000;
-  var SUBMITTED = "portal:article-draft:submitted";
+  var RELOGIN_POLL_MS = 15 * 1000;
+  var COPY_DAYS = 30;
+  var PREFIX = "portal:article-draft:";
+  var SUBMITTED = PREFIX + "submitted";
   var SKIPPED = { csrfmiddlewaretoken: true };
   // The version the text was written on: restored with it, so that a copy older than someone
   // else's later save is refused as a conflict (ArticleAdminForm) instead of overwriting it.
@@ -36,21 +43,64 @@
 
   document.addEventListener("DOMContentLoaded", start);
 
-  function start() {
-  // A save that Django confirmed (its success message, on the form or on the list it went
-  // back to) drops the copy it was made from.
-  try {
-    var submitted = window.sessionStorage.getItem(SUBMITTED);
-    if (store && submitted && document.querySelector(".messagelist .success")) {
-      store.removeItem(submitted);
-      window.sessionStorage.removeItem(SUBMITTED);
+  function readCopy(key) {
+    try { return JSON.parse(store.getItem(key) || "null"); } catch (error) { return null; }
+  }
+
+  function copyKeys() {
+    var keys = [];
+    for (var i = 0; store && i < store.length; i++) {
+      var key = store.key(i);
+      if (key && key.indexOf(PREFIX) === 0 && key !== SUBMITTED) keys.push(key);
     }
-  } catch (error) { /* storage refused: nothing was kept */ }
+    return keys;
+  }
+
+  function dropOldCopies() {
+    var oldest = Date.now() - COPY_DAYS * 24 * 3600 * 1000;
+    copyKeys().forEach(function (key) {
+      var copy = readCopy(key);
+      if (!copy || !(copy.savedAt > oldest)) store.removeItem(key);
+    });
+  }
+
+  // The page right after the form was sent: Django's success message (on the form or on the
+  // list it went back to) confirms the save, and the copy it was made from is dropped. The
+  // mark is for that one page only, so a later message (a bulk action on the list, say)
+  // never drops the copy of a save that was refused.
+  // Returns the key of a copy whose sending was not confirmed (the form came back with an
+  // error, or by way of the login page), so that a new article keeps writing to it.
+  function settleSubmission() {
+    var submitted = null;
+    try {
+      submitted = JSON.parse(window.sessionStorage.getItem(SUBMITTED) || "null");
+      window.sessionStorage.removeItem(SUBMITTED);
+    } catch (error) { return null; }
+    if (!submitted || !submitted.key) return null;
+    if (document.querySelector(".messagelist .success")) {
+      store.removeItem(submitted.key);
+      return null;
+    }
+    return submitted.key;
+  }
+
+  function start() {
+  var unconfirmed = null;
+  if (store) {
+    unconfirmed = settleSubmission();
+    dropOldCopies();
+  }
 
   var marker = document.getElementById("article-draft");
   if (!marker) return;
   var form = marker.closest("form");
-  var key = "portal:article-draft:" + marker.dataset.user + ":" + location.pathname;
+  var pageKey = PREFIX + marker.dataset.user + ":" + location.pathname;
+  var isNew = marker.dataset.adding === "true";
+  var key = pageKey;
+  if (isNew) {
+    key = unconfirmed && unconfirmed.indexOf(pageKey + "#") === 0 ? unconfirmed
+      : pageKey + "#" + Date.now().toString(36) + Math.random().toString(36).slice(2, 6);
+  }
   var typedSinceKeepalive = false;
   var unsaved = false;
   var submitting = false;
@@ -59,8 +109,49 @@
     return Array.prototype.filter.call(form.elements, function (element) {
       return element.name && !SKIPPED[element.name] && !element.disabled &&
         (element.name === VERSION || element.type !== "hidden") &&
+        !isAvailableBox(element) &&
         ["file", "submit", "button", "reset", "image", "password"].indexOf(element.type) === -1;
     });
+  }
+
+  // filter_horizontal (县区, 项目): Django's SelectFilter moves choices between an "available"
+  // box (named …_old, never sent) and the field's own box, whose every option is chosen.
+  function isAvailableBox(element) {
+    return element.type === "select-multiple" && /_from$/.test(element.id) && /_old$/.test(element.name);
+  }
+
+  function isChosenBox(element) {
+    return element.type === "select-multiple" && /_to$/.test(element.id) &&
+      window.SelectBox && window.SelectBox.cache[element.id];
+  }
+
+  function multipleValues(element) {
+    if (isChosenBox(element)) {
+      // The cache, not the options: a filter typed above the box hides some of them.
+      return window.SelectBox.cache[element.id].map(function (item) { return item.value; }).sort();
+    }
+    return Array.prototype.filter.call(element.options, function (option) { return option.selected; })
+      .map(function (option) { return option.value; }).sort();
+  }
+
+  function setMultipleValues(element, values) {
+    var wanted = values.map(String);
+    function pick(box, selected) {
+      Array.prototype.forEach.call(box.options, function (option) { option.selected = selected(option.value); });
+    }
+    if (isChosenBox(element)) {
+      var SelectBox = window.SelectBox;
+      var chosen = element.id, available = chosen.replace(/_to$/, "_from");
+      SelectBox.filter(chosen, "");
+      SelectBox.filter(available, "");
+      pick(element, function (value) { return wanted.indexOf(value) === -1; });
+      SelectBox.move(chosen, available);
+      pick(document.getElementById(available), function (value) { return wanted.indexOf(value) !== -1; });
+      SelectBox.move(available, chosen);
+      if (window.SelectFilter) window.SelectFilter.refresh_icons(chosen.replace(/_to$/, ""));
+      return;
+    }
+    pick(element, function (value) { return wanted.indexOf(value) !== -1; });
   }
 
   function snapshot() {
@@ -68,6 +159,7 @@
     fields().forEach(function (element) {
       if (element.type === "checkbox") values[element.name] = element.checked;
       else if (element.type === "radio") { if (element.checked) values[element.name] = element.value; }
+      else if (element.type === "select-multiple") values[element.name] = multipleValues(element);
       else values[element.name] = element.value;
     });
     // What the editor shows, not its textarea: going back to a form, the browser may put the
@@ -102,6 +194,7 @@
       var value = values[element.name];
       if (element.type === "checkbox") element.checked = value === true;
       else if (element.type === "radio") element.checked = element.value === value;
+      else if (element.type === "select-multiple") setMultipleValues(element, [].concat(value));
       else element.value = value;
       element.dispatchEvent(new Event("change", { bubbles: true }));
     });
@@ -128,45 +221,103 @@
     return box;
   }
 
-  function offerRestore() {
-    var saved = store && JSON.parse(store.getItem(key) || "null");
-    if (!saved || !saved.values || !differs(saved.values, snapshot())) return;
-    var when = new Date(saved.savedAt);
-    var time = (when.getMonth() + 1) + "月" + when.getDate() + "日 " +
+  function shortTime(milliseconds) {
+    var when = new Date(milliseconds);
+    return (when.getMonth() + 1) + "月" + when.getDate() + "日 " +
       String(when.getHours()).padStart(2, "0") + ":" + String(when.getMinutes()).padStart(2, "0");
-    notice("这台电脑上保存着本文 " + time + " 尚未提交的内容(例如登录过期或页面过期时未能保存的修改)。", [
-      ["恢复这些内容", function () { restore(saved.values); }],
-      ["丢弃", function () { store.removeItem(key); }]
-    ]);
+  }
+
+  function offerRestore() {
+    if (!store) return;
+    var current = snapshot();
+    // A new article: every earlier new article's copy that was never saved, newest first.
+    var keys = isNew ? copyKeys().filter(function (candidate) { return candidate.indexOf(pageKey + "#") === 0; }) : [key];
+    var copies = keys.map(function (candidate) { return { key: candidate, copy: readCopy(candidate) }; })
+      .filter(function (found) { return found.copy && found.copy.values && differs(found.copy.values, current); })
+      .sort(function (a, b) { return b.copy.savedAt - a.copy.savedAt; });
+    var offers = [];
+    copies.forEach(function (found) {
+      var title = isNew && found.copy.values.title ? "“" + found.copy.values.title + "”" : "本文";
+      offers.push(notice("这台电脑上保存着" + title + " " + shortTime(found.copy.savedAt) +
+        " 尚未提交的内容(例如登录过期或页面过期时未能保存的修改)。", [
+        ["恢复这些内容", function () {
+          // One restored copy at a time, kept under its own key from now on.
+          offers.forEach(function (other) { other.remove(); });
+          if (found.key !== key) store.removeItem(key);
+          key = found.key;
+          restore(found.copy.values);
+        }],
+        ["丢弃", function () { store.removeItem(found.key); }]
+      ]));
+    });
   }
 
   var expiredNotice = null;
-  function keepAlive() {
-    if (!typedSinceKeepalive || expiredNotice) return;
+  var reloginTimer = null;
+
+  function keepAlive(afterExpiry) {
+    if (!afterExpiry && (!typedSinceKeepalive || expiredNotice)) return;
     typedSinceKeepalive = false;
     fetch(marker.dataset.keepaliveUrl, { credentials: "same-origin", redirect: "manual", cache: "no-store" })
       .then(function (response) {
-        if (response.status !== 204) {
+        if (response.status === 204) {
+          renewToken(response.headers.get("X-CSRFToken"));
+          if (expiredNotice) {
+            expiredNotice.querySelector("p").textContent = "已重新登录,可以继续编辑并点“保存”。";
+            clearInterval(reloginTimer);
+            expiredNotice = reloginTimer = null;
+          }
+        } else if (!expiredNotice) {
           expiredNotice = notice("登录已过期。请在新标签页中重新登录后台,再回到本页点“保存”;" +
             "已写的内容保存在这台电脑上,不会丢失。");
+          reloginTimer = setInterval(function () { keepAlive(true); }, RELOGIN_POLL_MS);
         }
       })
       .catch(function () { /* offline for a moment: asked again on the next round */ });
   }
 
+  function renewToken(token) {
+    if (!token) return;
+    Array.prototype.forEach.call(document.querySelectorAll("input[name=csrfmiddlewaretoken]"), function (input) {
+      input.value = token;
+    });
+  }
+
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
-  form.addEventListener("submit", function () {
+  // Moving 县区 or 项目 between SelectFilter's boxes changes no form element's value; watched
+  // once SelectFilter has built its boxes (on load, before this script's own load handler).
+  function watchChoiceBoxes() {
+    Array.prototype.forEach.call(form.querySelectorAll("select[multiple]"), function (select) {
+      new MutationObserver(function () { changed(); }).observe(select, { childList: true, subtree: true });
+    });
+  }
+  form.addEventListener("submit", function (event) {
     save();
     submitting = true;
-    try { window.sessionStorage.setItem(SUBMITTED, key); } catch (error) { /* nothing to drop later */ }
+    try {
+      window.sessionStorage.setItem(SUBMITTED, JSON.stringify({ key: key }));
+    } catch (error) { /* nothing to drop later */ }
+    // Another handler may still stop the sending (a confirmation, say): then leaving the
+    // page with unsaved text must warn again.
+    setTimeout(function () {
+      if (event.defaultPrevented) {
+        submitting = false;
+        try { window.sessionStorage.removeItem(SUBMITTED); } catch (error) { /* nothing kept */ }
+      }
+    }, 0);
   });
+  window.addEventListener("pageshow", function () { submitting = false; });
   window.addEventListener("beforeunload", function (event) {
     if (!submitting && unsaved) event.preventDefault();
   });
   setInterval(keepAlive, KEEPALIVE_MS);
   // After the editor has been built from the form (it reads the textarea when the page loads).
-  if (document.readyState === "complete") offerRestore();
-  else window.addEventListener("load", offerRestore);
+  function loaded() {
+    offerRestore();
+    watchChoiceBoxes();
+  }
+  if (document.readyState === "complete") loaded();
+  else window.addEventListener("load", loaded);
   }
 })();
