@@ -190,7 +190,11 @@ def generation_wal_position() -> str:
     return current_generation().partition("@")[2]
 
 
-def _new_generation() -> str:
+def _new_generation(*, keep_later_recorded: bool = True) -> str:
+    """A new generation recording the primary's WAL position now, or the one recorded before
+    if that is later (``_later_position``); ``keep_later_recorded=False`` records the position
+    now whatever was recorded (the primary was replaced, ``invalidate_page_cache
+    --reset-replica-position``)."""
     if _is_process_local(caches["default"]):
         path = _generation_file()
         try:
@@ -199,14 +203,16 @@ def _new_generation() -> str:
                 # Locked, so that of two changes at once the later position is kept.
                 fcntl.flock(file, fcntl.LOCK_EX)
                 file.seek(0)
-                position = _later_position(wal_position_of_primary(), file.read().strip())
+                position = wal_position_of_primary()
+                if keep_later_recorded:
+                    position = _later_position(position, file.read().strip())
                 file.seek(0)
                 file.truncate()
                 file.write(position)
                 file.flush()
                 # Two changes within the file system's clock tick must still differ.
                 stamp = max(time.time_ns(), os.fstat(file.fileno()).st_mtime_ns + 1)
-                os.utime(path, ns=(stamp, stamp))
+                os.utime(file.fileno(), ns=(stamp, stamp))
             return _pin(generation=str(stamp), position=position)
         except OSError:
             logger.exception("页面缓存:无法更新缓存代号文件 %s", path)
@@ -215,7 +221,7 @@ def _new_generation() -> str:
             if pinned is not None:
                 pinned.clear()  # nothing known: read again
             return current_generation()
-    generation = _write_shared_generation(_unique_generation())
+    generation = _write_shared_generation(_unique_generation(), keep_later_recorded=keep_later_recorded)
     return _pin(generation=generation)
 
 
@@ -257,7 +263,7 @@ def _retry_unwritten_generation() -> None:
         _write_shared_generation(_unwritten_generation)
 
 
-def _write_shared_generation(generation: str) -> str:
+def _write_shared_generation(generation: str, *, keep_later_recorded: bool = True) -> str:
     """Write the generation even during FaultTolerantRedisCache's pause after an error: that
     pause is for readers, and a dropped bump would leave the old pages on every server.
     Returns the generation as written (its WAL position may be raised, ``_later_position``)."""
@@ -265,7 +271,10 @@ def _write_shared_generation(generation: str) -> str:
     cache = caches["default"]
     try:
         if isinstance(cache, FaultTolerantRedisCache):
-            generation = cache.replace_through_pause(GENERATION_KEY, lambda stored: _with_later_position(generation, stored))
+            if keep_later_recorded:
+                generation = cache.replace_through_pause(GENERATION_KEY, lambda stored: _with_later_position(generation, stored))
+            else:
+                cache.replace_through_pause(GENERATION_KEY, lambda stored: generation)
         else:
             cache.set(GENERATION_KEY, generation, timeout=None)
     except Exception as error:  # whatever the backend raises: the editor's save must go through
@@ -276,21 +285,25 @@ def _write_shared_generation(generation: str) -> str:
     return generation
 
 
-def _bump(upcoming: float | str) -> None:
-    generation = _new_generation()
+def _bump(upcoming: float | str, *, keep_later_recorded: bool = True) -> None:
+    generation = _new_generation(keep_later_recorded=keep_later_recorded)
     _remember_next_publication(generation, upcoming)
 
 
-def invalidate_public_pages() -> None:
+def invalidate_public_pages(*, reset_replica_position: bool = False) -> None:
     """Drop every cached public page: call after any change that readers can see.
 
     Bumped at once and again after the surrounding transaction commits, so a request
     that ran between the change and the commit cannot leave the old page cached. The
     next scheduled publication is looked up here, once, so that page views need not.
+    ``reset_replica_position``: record the primary's WAL position as it is now, even if an
+    earlier generation recorded a later one (a primary restored into a new cluster starts
+    lower, and the replica would otherwise never be read again).
     """
     upcoming = _next_publication_timestamp()
-    _bump(upcoming)
-    transaction.on_commit(lambda: _bump(upcoming))
+    keep = not reset_replica_position
+    _bump(upcoming, keep_later_recorded=keep)
+    transaction.on_commit(lambda: _bump(upcoming, keep_later_recorded=keep))
 
 
 # --- Lifetime ----------------------------------------------------------------------
@@ -680,6 +693,9 @@ class FaultTolerantRedisCache(RedisCache):
     """
 
     RETRY_AFTER = 5.0
+    # Writers racing on one key: each lost race means another write landed, so a few
+    # attempts are plenty; beyond them the write is reported as failed (and retried later).
+    REPLACE_ATTEMPTS = 5
 
     def __init__(self, server, params):
         params = {**params}
@@ -720,7 +736,7 @@ class FaultTolerantRedisCache(RedisCache):
         serializer = self._cache._serializer
         try:
             with self._cache.get_client(write=True).pipeline() as pipe:
-                while True:
+                for attempt in range(1, self.REPLACE_ATTEMPTS + 1):
                     try:
                         pipe.watch(cache_key)
                         stored = pipe.get(cache_key)
@@ -729,8 +745,16 @@ class FaultTolerantRedisCache(RedisCache):
                         pipe.set(cache_key, serializer.dumps(value))
                         pipe.execute()
                         return value
-                    except redis.WatchError:
-                        continue
+                    except redis.WatchError as error:
+                        # redis-py reports a lost connection while watching as a WatchError
+                        # too: that is a failure, not another writer, and must not be retried
+                        # here (a Redis that blocks writes would keep the editor's save waiting).
+                        lost = error.__cause__ or error.__context__
+                        connection_lost = isinstance(lost, (redis.ConnectionError, redis.TimeoutError)) or (
+                            "occurred while watching" in str(error)
+                        )
+                        if connection_lost or attempt == self.REPLACE_ATTEMPTS:
+                            raise
         except redis.RedisError as error:
             self._pause(error)
             raise

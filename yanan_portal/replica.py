@@ -29,6 +29,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 from django.db import DatabaseError, connections
+from django.http import HttpResponse
 
 logger = logging.getLogger(__name__)
 
@@ -69,23 +70,55 @@ class ReplicaReadsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _reads_from_replica.set(_public_read(request) and replica_is_current())
+        reads_replica = _public_read(request) and replica_is_current()
+        token = _reads_from_replica.set(reads_replica)
         try:
-            response = self.get_response(request)
-            failure = getattr(request, "_replica_read_failed", None)
-            if failure is not None and response.status_code >= 500:
-                _read_failed(failure)
+            if not reads_replica:
+                return self.get_response(request)
+            # Every query the replica refuses is noted, a refusal the page caught itself
+            # included (the footer shows a placeholder rather than fail): such a page is made
+            # again from the primary, not cached with a gap in it.
+            request._replica_read_failures = failures = []
+            with connections[REPLICA].execute_wrapper(_FailureWatch(failures)):
+                response = self.get_response(request)
+            if failures:
+                _read_failed(failures[0])
                 _reads_from_replica.set(False)
-                del request._replica_read_failed
                 response = self.get_response(request)
             return response
         finally:
             _reads_from_replica.reset(token)
 
     def process_exception(self, request, exception):
-        # The error page is made as for any error; __call__ then makes the page again.
-        if _reads_from_replica.get() and isinstance(exception, DatabaseError):
-            request._replica_read_failed = exception
+        """A view or template that fails on the replica: answered here, so that it is neither
+        logged as a server error nor reported (got_request_exception); __call__ then makes
+        the page again from the primary. Any other error goes on to Django's error page."""
+        failures = getattr(request, "_replica_read_failures", None)
+        if failures is None or not _reads_from_replica.get() or not isinstance(exception, DatabaseError):
+            return None
+        if not failures and not _connection_lost(connections[REPLICA]):
+            return None  # the primary's error, or the page's own
+        if exception not in failures:
+            failures.append(exception)
+        return HttpResponse(status=503)  # replaced by the page from the primary
+
+
+class _FailureWatch:
+    """A replica connection's execute wrapper that records the queries it refuses."""
+
+    def __init__(self, failures: list):
+        self.failures = failures
+
+    def __call__(self, execute, sql, params, many, context):
+        try:
+            return execute(sql, params, many, context)
+        except DatabaseError as error:
+            self.failures.append(error)
+            raise
+
+
+def _connection_lost(connection) -> bool:
+    return connection.connection is None or not connection.is_usable()
 
 
 def _read_failed(error: DatabaseError) -> None:
@@ -93,7 +126,7 @@ def _read_failed(error: DatabaseError) -> None:
     alone for a while, as when the check before a page fails; a cancelled query is not that."""
     global _replica_down_until
     replica = connections[REPLICA]
-    if replica.connection is None or not replica.is_usable():
+    if _connection_lost(replica):
         _replica_down_until = time.monotonic() + REPLICA_RETRY_SECONDS
         logger.error("只读副本数据库在读取中失败(%s),本页改由主库生成,%d 秒内改读主库", error, REPLICA_RETRY_SECONDS)
         replica.close()

@@ -160,11 +160,13 @@ if env.str("DATABASE_REPLICA_URL", default=""):
         raise ImproperlyConfigured("DATABASE_REPLICA_URL 需要主库和副本都是 PostgreSQL")
     DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"])
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
-    # A replica that does not answer costs a reader 2 s once, then is skipped (replica.py);
-    # one that stops answering mid-page (its host gone, no reset sent) is noticed within 5 s
-    # rather than the kernel's 15 minutes of retransmissions, and the page made from the primary.
+    # A replica that does not answer costs a reader 2 s once, then is skipped (replica.py).
+    # One whose host vanishes mid-page (no reset sent) would hold the reader for the kernel's
+    # 15 minutes of retransmissions: data it does not acknowledge ends the connection after
+    # tcp_user_timeout (5 s); a query waiting for an answer sends nothing, so keep-alives
+    # start after 5 s idle and the user timeout ends it at the second probe (about 7-10 s).
     replica_options = DATABASES["replica"].setdefault("OPTIONS", {})
-    for option, value in {"connect_timeout": 2, "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 5, "keepalives_count": 3, "tcp_user_timeout": 5000}.items():
+    for option, value in {"connect_timeout": 2, "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 3, "tcp_user_timeout": 5000}.items():
         replica_options.setdefault(option, value)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["yanan_portal.replica.PrimaryReplicaRouter"]

@@ -554,6 +554,51 @@ def test_a_new_generation_redis_refused_is_written_before_the_next_page(reader, 
     assert page_cache._unwritten_generation is None
 
 
+def test_a_redis_that_blocks_writes_does_not_hold_up_the_editors_save(reader, shared_redis, channel, article):
+    """CLIENT PAUSE … WRITE: Redis answers reads but holds every write. redis-py reports the
+    timeout of the held transaction as a WatchError, which must not be taken for another
+    writer and tried again until Redis lets go."""
+    import redis
+
+    connection = redis.Redis.from_url(servers.REDIS_URL)
+    url = channel_url(channel)
+    get(reader, url)
+    connection.execute_command("CLIENT", "PAUSE", 4000, "WRITE")
+    try:
+        started = time.monotonic()
+        article.status = Article.Status.DRAFT
+        article.save()
+        took = time.monotonic() - started
+    finally:
+        connection.execute_command("CLIENT", "UNPAUSE")
+    assert took < 1.5, f"the save waited {took:.1f} s for Redis"
+    assert page_cache._unwritten_generation is not None  # written before this worker serves again
+    response = get(reader, url)
+    assert "老促会召开理事会" not in response.content.decode()
+
+
+def test_other_writers_racing_for_the_generation_give_up_after_a_few_attempts(shared_redis, monkeypatch):
+    import redis
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    attempts = []
+
+    def always_lost(pipe, *args, **kwargs):
+        attempts.append(1)
+        pipe.reset()
+        raise redis.WatchError("Watched variable changed.")
+
+    monkeypatch.setattr(redis.client.Pipeline, "execute", always_lost)
+    with pytest.raises(redis.WatchError):
+        cache.replace_through_pause("racing", lambda stored: "mine")
+    assert len(attempts) == cache.REPLACE_ATTEMPTS
+    monkeypatch.undo()
+    cache._down_until = 0.0
+    assert cache.replace_through_pause("racing", lambda stored: f"after {stored}") == "after None"
+    assert cache.get("racing") == "after None"
+
+
 def test_large_pages_are_not_copied_into_workers(reader, shared_redis, channel, article, monkeypatch):
     monkeypatch.setattr(page_cache, "WORKER_COPY_MAX_BYTES", 100)
     url = channel_url(channel)

@@ -6,12 +6,14 @@ never rebuilt from a replica that has not yet replayed the change behind it.
 """
 
 import glob
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -19,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import caches
+from django.core.management import call_command
 from django.db import DatabaseError, OperationalError, connection
 from django.http import HttpResponse
 from django.test import RequestFactory
@@ -158,13 +161,17 @@ def test_no_position_is_recorded_without_a_replica():
     assert replica.wal_position_of_primary() == ""
 
 
-@pytest.mark.parametrize("shared", [False, True], ids=["generation file", "redis"])
-def test_of_two_changes_at_once_the_later_position_is_kept(request, monkeypatch, settings, tmp_path, shared):
-    # Two saves read their positions in one order and write their generations in the other.
-    if shared:
+@pytest.fixture(params=["generation file", "redis"])
+def generation_store(request, settings, tmp_path):
+    """Where the page-cache generation is kept: a file beside the local-memory cache, or Redis."""
+    if request.param == "redis":
         request.getfixturevalue("shared_redis")
     else:
         settings.PAGE_CACHE_GENERATION_FILE = tmp_path / "generation"
+
+
+def test_of_two_changes_at_once_the_later_position_is_kept(monkeypatch, generation_store):
+    # Two saves read their positions in one order and write their generations in the other.
     monkeypatch.setattr(page_cache, "wal_position_of_primary", lambda: "0/9000")
     page_cache._bump("none")
     monkeypatch.setattr(page_cache, "wal_position_of_primary", lambda: "0/8000")
@@ -175,14 +182,51 @@ def test_of_two_changes_at_once_the_later_position_is_kept(request, monkeypatch,
     assert page_cache.generation_wal_position() == "0/A000"
 
 
-@pytest.mark.parametrize("shared", [False, True], ids=["generation file", "redis"])
-def test_a_request_keeps_the_generation_it_first_read(request, monkeypatch, settings, tmp_path, shared):
+def test_a_change_recorded_while_another_is_being_written_is_not_lost(monkeypatch, generation_store):
+    """The interleaving the lock (a locked file, WATCH/MULTI in Redis) is for: save A has read
+    what was recorded, then save B, which read a later position, records it, then A writes."""
+    monkeypatch.setattr(page_cache, "wal_position_of_primary", lambda: "0/7000")
+    page_cache._bump("none")
+    positions = {"A": "0/8000", "B": "0/9000"}
+    monkeypatch.setattr(page_cache, "wal_position_of_primary", lambda: positions[threading.current_thread().name])
+    real_later_position = page_cache._later_position
+    save_b = threading.Thread(target=page_cache._bump, args=("none",), name="B")
+
+    def a_has_read_what_was_recorded(mine, recorded):
+        if threading.current_thread().name == "A" and not save_b.is_alive() and save_b.ident is None:
+            save_b.start()
+            save_b.join(timeout=1)  # B is held by the lock, or (Redis) has written meanwhile
+        return real_later_position(mine, recorded)
+
+    monkeypatch.setattr(page_cache, "_later_position", a_has_read_what_was_recorded)
+    save_a = threading.Thread(target=page_cache._bump, args=("none",), name="A")
+    save_a.start()
+    save_a.join(timeout=10)
+    save_b.join(timeout=10)
+    assert not save_a.is_alive() and not save_b.is_alive()
+    assert page_cache.generation_wal_position() == "0/9000"
+
+
+def test_a_primary_restored_into_a_new_cluster_can_reset_the_recorded_position(db, monkeypatch, generation_store):
+    monkeypatch.setattr(page_cache, "wal_position_of_primary", lambda: "5/0")
+    page_cache._bump("none")
+    # The new cluster's WAL starts lower: an ordinary invalidation keeps the old position,
+    # which the replica of the new cluster would not reach for a long time.
+    monkeypatch.setattr(page_cache, "wal_position_of_primary", lambda: "0/3000")
+    call_command("invalidate_page_cache", stdout=io.StringIO())
+    assert page_cache.generation_wal_position() == "5/0"
+    output = io.StringIO()
+    call_command("invalidate_page_cache", "--reset-replica-position", stdout=output)
+    assert page_cache.generation_wal_position() == "0/3000"
+    assert "0/3000" in output.getvalue()
+    monkeypatch.setattr(page_cache, "wal_position_of_primary", lambda: "0/4000")
+    page_cache._bump("none")
+    assert page_cache.generation_wal_position() == "0/4000"  # and later saves move it on
+
+
+def test_a_request_keeps_the_generation_it_first_read(monkeypatch, generation_store):
     """The footer and the search filters are stored under the generation whose position
     decided where the page was read from, not one that began mid-request."""
-    if shared:
-        request.getfixturevalue("shared_redis")
-    else:
-        settings.PAGE_CACHE_GENERATION_FILE = tmp_path / "generation"
     monkeypatch.setattr(page_cache, "wal_position_of_primary", lambda: "0/100")
     page_cache._bump("none")
     seen = {}
@@ -216,45 +260,110 @@ def test_a_request_keeps_the_generation_it_first_read(request, monkeypatch, sett
     assert seen["moved on"]
 
 
-class _ReplicaConnection:
-    def __init__(self, usable):
-        self.connection, self.usable, self.closed = object(), usable, False
+@pytest.fixture
+def replica_alias(transactional_db, settings, tmp_path, replica_configured, monkeypatch):
+    """A second connection to the test database under the replica's alias, the router and
+    the middleware as settings.py sets them when DATABASE_REPLICA_URL is given; the replica is
+    taken to have replayed everything. Committed data (transactional_db): the two connections
+    see the same rows."""
+    from django.db import connections
+    from django.db.utils import load_backend
 
-    def is_usable(self):
-        return self.usable
-
-    def close(self):
-        self.closed = True
-
-
-@pytest.mark.parametrize("usable", [False, True], ids=["replica gone", "query cancelled"])
-def test_a_page_whose_replica_reads_fail_midway_is_made_from_the_primary(replica_configured, monkeypatch, caplog, usable):
+    # Made by hand and not named in the settings: Django's test case then lets it connect.
+    primary = connections["default"].settings_dict
+    connections[replica.REPLICA] = load_backend(primary["ENGINE"]).DatabaseWrapper({**primary}, replica.REPLICA)
+    settings.DATABASE_ROUTERS = ["yanan_portal.replica.PrimaryReplicaRouter"]
+    settings.PAGE_CACHE_GENERATION_FILE = tmp_path / "generation"
+    middleware = list(settings.MIDDLEWARE)
+    middleware.insert(middleware.index("yanan_portal.cache.PageCacheMiddleware") + 1, "yanan_portal.replica.ReplicaReadsMiddleware")
+    settings.MIDDLEWARE = middleware
     monkeypatch.setattr(replica, "replica_is_current", lambda: True)
-    connection = _ReplicaConnection(usable)
-    monkeypatch.setattr(replica, "connections", {replica.REPLICA: connection})
-    middleware = replica.ReplicaReadsMiddleware(None)
-    made_from = []
-
-    def get_response(request):  # the inner handler: a view error becomes an error page
-        made_from.append(replica._reads_from_replica.get())
-        if replica._reads_from_replica.get():
-            middleware.process_exception(request, OperationalError("server closed the connection unexpectedly"))
-            return HttpResponse(status=500)
-        return HttpResponse("由主库生成")
-
-    middleware.get_response = get_response
-    response = middleware(RequestFactory().get("/news/work/"))
-    assert response.status_code == 200 and response.content.decode() == "由主库生成"
-    assert made_from == [True, False]
-    # A connection that is gone leaves the replica alone for a while; a cancelled query (a
-    # conflict with recovery) does not.
-    assert connection.closed is not usable
-    assert (replica._replica_down_until > time.monotonic()) is not usable
-    assert ("只读副本数据库在读取中失败" in caplog.text) is not usable
+    yield connections[replica.REPLICA]
+    connections[replica.REPLICA].close()
+    del connections[replica.REPLICA]
 
 
-def test_an_error_page_not_caused_by_the_replica_is_not_made_again(replica_configured, monkeypatch):
-    monkeypatch.setattr(replica, "replica_is_current", lambda: True)
+class _RefuseOnReplica:
+    """Makes the replica's database driver fail queries on one table, as a standby does when
+    it cancels a query (a conflict with recovery) or its connection is lost."""
+
+    def __init__(self, connection, monkeypatch, table, *, lose_connection=False):
+        self.table, self.refused = table, 0
+        real_create_cursor = connection.create_cursor
+
+        def create_cursor(name=None):
+            return _RefusingCursor(real_create_cursor(name), self, connection.Database.OperationalError)
+
+        monkeypatch.setattr(connection, "create_cursor", create_cursor)
+        if lose_connection:
+            self.refuse = lambda: monkeypatch.setattr(connection, "is_usable", lambda: False)
+        else:
+            self.refuse = lambda: None
+
+
+class _RefusingCursor:
+    def __init__(self, cursor, refusal, error):
+        self._cursor, self._refusal, self._error = cursor, refusal, error
+
+    def execute(self, sql, params=None):
+        if self._refusal.table in sql:
+            self._refusal.refused += 1
+            self._refusal.refuse()
+            raise self._error("canceling statement due to conflict with recovery")
+        return self._cursor.execute(sql, params)
+
+    def __getattr__(self, name):
+        return getattr(self._cursor, name)
+
+    def __iter__(self):
+        return iter(self._cursor)
+
+
+@pytest.mark.page_cache
+@pytest.mark.parametrize("lose_connection", [False, True], ids=["query cancelled", "replica gone"])
+def test_a_page_whose_replica_reads_fail_midway_is_made_from_the_primary(replica_alias, monkeypatch, caplog, lose_connection):
+    from django.core.signals import got_request_exception
+    from django.test import Client
+
+    from news.tests.factories import ArticleFactory
+
+    article = ArticleFactory(title="副本失败时的文章")
+    refuse = _RefuseOnReplica(replica_alias, monkeypatch, Article._meta.db_table, lose_connection=lose_connection)
+    reported = []
+
+    def report(sender, **kwargs):
+        reported.append(kwargs)
+
+    got_request_exception.connect(report)
+    try:
+        response = Client(raise_request_exception=False).get(article.get_absolute_url())
+    finally:
+        got_request_exception.disconnect(report)
+    assert refuse.refused == 1
+    assert response.status_code == 200 and "副本失败时的文章" in response.content.decode()
+    # Not a server error: nothing logged by django.request, nothing reported.
+    assert not [r for r in caplog.records if r.name == "django.request"] and not reported
+    # A connection that is gone leaves the replica alone for a while; a cancelled query does not.
+    assert (replica._replica_down_until > time.monotonic()) is lose_connection
+    assert ("只读副本数据库在读取中失败" in caplog.text) is lose_connection
+    assert Client().get(article.get_absolute_url())["X-Page-Cache"] == "hit"  # the primary's page
+
+
+@pytest.mark.page_cache
+def test_a_footer_the_replica_refused_is_not_cached_as_a_placeholder(replica_alias, monkeypatch):
+    from django.test import Client
+
+    Organisation.objects.update_or_create(pk=1, defaults={"name": "延安市老区建设促进会(副本测试)"})
+    refuse = _RefuseOnReplica(replica_alias, monkeypatch, Organisation._meta.db_table)
+    response = Client().get("/")
+    # The footer catches its own error (it is on the error page too), but the page is made
+    # again from the primary rather than cached with the placeholder.
+    assert refuse.refused == 1
+    assert response.status_code == 200 and "延安市老区建设促进会(副本测试)" in response.content.decode()
+    assert "延安市老区建设促进会(副本测试)" in Client().get("/").content.decode()
+
+
+def test_an_error_not_caused_by_the_replica_is_not_made_again(replica_alias):
     calls = []
 
     def get_response(request):
@@ -263,11 +372,23 @@ def test_an_error_page_not_caused_by_the_replica_is_not_made_again(replica_confi
 
     assert replica.ReplicaReadsMiddleware(get_response)(RequestFactory().get("/")).status_code == 500
     assert calls == [1]
+    middleware = replica.ReplicaReadsMiddleware(get_response)
+    request = RequestFactory().get("/")
+    request._replica_read_failures = []
+    token = replica._reads_from_replica.set(True)
+    try:
+        replica_alias.ensure_connection()
+        # The primary's error with the replica's connection intact: Django's own error page.
+        assert middleware.process_exception(request, OperationalError("主库出错")) is None
+    finally:
+        replica._reads_from_replica.reset(token)
 
 
 def test_the_replica_connection_notices_a_silent_host():
     """Keep-alives and a TCP user timeout: a replica whose host vanished is found within
-    seconds, not after the kernel's retransmissions (minutes)."""
+    about ten seconds, not after the kernel's retransmissions (minutes). What is checked is
+    the connection's settings; the timing itself is the kernel's (tcp(7)), not measured here:
+    that would take a firewall rule to make a host silent."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "yanan_portal.settings",
@@ -280,6 +401,8 @@ def test_the_replica_connection_notices_a_silent_host():
     options = json.loads(result.stdout.strip().splitlines()[-1])
     assert options["connect_timeout"] == 2 and options["keepalives"] == 1
     assert 0 < options["tcp_user_timeout"] <= 10_000
+    # A waiting query sends nothing: keep-alives must start well before a gunicorn timeout (30 s).
+    assert options["keepalives_idle"] + options["keepalives_interval"] * 2 <= 10
 
 
 # --- A real primary and a real standby ----------------------------------------------------
@@ -460,7 +583,7 @@ def test_pages_come_from_the_standby_only_once_it_has_the_change(primary_and_sta
         mark = standby.log_size()
         status, _, _ = _get(base + "/search/?q=%E6%96%87%E7%AB%A0", cookie="sessionid=anonymous-or-staff")
         assert status == 200
-        assert "news_article" not in standby.log_since(mark)
+        assert "statement:" not in standby.log_since(mark)  # not even asked how far it has replayed
 
         # The standby stops: readers are served from the primary, not given a 500.
         standby.stop()
