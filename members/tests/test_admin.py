@@ -139,3 +139,11 @@ def test_change_forms_render_with_chinese_labels(demo, staff, model):
     expected = ["老促会全称", "乡村振兴协会全称", "最近一次换届年份", "联系电话"] if model == "countybranch" else ["另一块牌子", "驻会人员", "领导班子说明"]
     for label in expected:
         assert label in html
+
+
+def test_yes_no_icons_are_read_out_in_chinese(staff):
+    ContactFactory(label="办公电话", is_sample=True)
+    ContactFactory(label="传真", is_sample=False)
+    page = staff.get(reverse("admin:members_contact_changelist")).content.decode()
+    assert 'alt="是"' in page and 'alt="否"' in page
+    assert 'alt="True"' not in page and 'alt="False"' not in page
