@@ -1,9 +1,12 @@
 """Forms of the editorial admin: the article form with its edit lock, transitions, photos."""
 
+import html
 import re
+from urllib.parse import unquote
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.files.storage import default_storage
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,12 +49,29 @@ def check_body_images(html: str, *, media_url: str) -> None:
                 "正文中有来自其他网站的图片(%(src)s),网站不引用外部图片。"
                 "请先下载,再用“插入图片 → 浏览…”上传。"
             ) % {"src": src[:80]})
+        elif not _media_file_exists(src[len(media_url):]):
+            # A copy of another page's image address, or a photo deleted since: readers
+            # would see a broken image.
+            errors.append(_(
+                "正文中的图片 %(src)s 在网站上找不到(可能是从别处复制来的地址,或照片已被删除)。"
+                "请删除它,再用“插入图片 → 浏览…”上传照片。"
+            ) % {"src": src[:80]})
         else:
             alt = _ALT.search(tag)
             if not alt or not alt.group(1).strip():
                 errors.append(_("每张图片都要填写“替代文字”(为看不见图片的读者描述图片内容)。"))
     if errors:
         raise ValidationError(list(dict.fromkeys(str(e) for e in errors)))
+
+
+def _media_file_exists(name: str) -> bool:
+    name = unquote(html.unescape(name).split("?", 1)[0].split("#", 1)[0])
+    if not name or ".." in name.split("/"):
+        return False
+    try:
+        return default_storage.exists(name)
+    except (OSError, ValueError, SuspiciousFileOperation):
+        return False
 
 
 class ArticleAdminForm(forms.ModelForm):

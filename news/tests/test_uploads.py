@@ -187,14 +187,28 @@ def test_photo_picker_needs_a_staff_member_who_writes(client):
     [
         ('<p><img src="data:image/png;base64,iVBORw0KGgo=" alt="x"></p>', "Word/WPS"),
         ('<p><img src="https://example.com/a.jpg" alt="x"></p>', "其他网站"),
-        ('<figure><img src="/media/photos/2026/11/ab_10x10.jpg"></figure>', "替代文字"),
+        ('<figure><img src="{uploaded}"></figure>', "替代文字"),
+        # The address of a photo that is not on the site (copied from elsewhere, or deleted).
+        ('<figure><img src="/media/photos/2026/11/ab_10x10.jpg" alt="x"></figure>', "找不到"),
+        ('<figure><img src="/media/photos/../../settings.py" alt="x"></figure>', "找不到"),
+        ('<figure><img src="{uploaded}?v=%FF%00" alt="x"><img src="/media/" alt="y"></figure>', "找不到"),
     ],
 )
 def test_pasted_images_are_refused_with_a_message(editor_client, body, message):
+    uploaded = images.store_image(SimpleUploadedFile("a.jpg", jpeg_bytes()), folder="photos")
+    body = body.replace("{uploaded}", uploaded.url)
     response = editor_client.post(reverse("admin:news_article_add"), form_data(title="粘贴", body=body))
     assert response.status_code == 200
     assert message in " ".join(response.context["adminform"].form.errors["body"])
     assert not Article.objects.exists()
+
+
+def test_an_uploaded_photo_in_the_body_is_accepted(editor_client):
+    uploaded = images.store_image(SimpleUploadedFile("走访 农户.jpg", jpeg_bytes()), folder="photos")
+    body = f'<figure><img src="{uploaded.url}" alt="走访农户"><figcaption>图注</figcaption></figure>'
+    response = editor_client.post(reverse("admin:news_article_add"), form_data(title="有照片", body=body))
+    assert response.status_code == 302
+    assert uploaded.url in Article.objects.get(title="有照片").body
 
 
 def test_word_paste_is_cleaned(editor_client):
