@@ -207,7 +207,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     class Media:
         css = {"all": ["css/editorial-admin.css"]}
-        js = ["js/editor-zh.js", "js/article-draft.js"]
+        js = ["js/editor-zh.js", "js/article-draft.js", "js/inline-labels.js"]
 
     def view_on_site(self, obj):
         # 在站点上查看 would be a 404 for anything the public cannot see yet; 预览 covers that.
@@ -278,15 +278,17 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def event_log(self, obj):
         if not obj.pk:
             return "-"
+        comment_label = _("意见")
         rows = [
             format_html(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                '<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td data-label="{}">{}</td></tr>',
                 timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S"),
                 event.actor_name,
                 event.get_action_display(),
                 " → ".join(
                     str(Article.Status(s).label) for s in [event.from_status, event.to_status] if s
                 ),
+                comment_label,  # shown before the comment on a phone, where the table is one column
                 event.comment,
             )
             for event in obj.events.all()[:50]
@@ -294,9 +296,14 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if not rows:
             return _("暂无记录")
         return format_html(
-            '<table class="event-log"><thead><tr><th scope="col">时间</th><th scope="col">操作人</th>'
-            '<th scope="col">操作</th><th scope="col">状态</th><th scope="col">意见</th></tr></thead>'
+            '<table class="event-log"><thead><tr><th scope="col">{}</th><th scope="col">{}</th>'
+            '<th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead>'
             "<tbody>{}</tbody></table>",
+            _("时间"),
+            _("操作人"),
+            _("操作"),
+            _("状态"),
+            comment_label,
             mark_safe("".join(rows)),  # each row was built with format_html
         )
 

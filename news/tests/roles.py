@@ -32,3 +32,14 @@ def make_staff(username: str, role: str | None) -> User:
     if role:
         user.groups.add(_group(role))
     return user
+
+
+def log_in(page, username: str) -> None:
+    """Log a staff member in through the admin's login form (a Playwright page)."""
+    import re
+
+    page.goto("/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(re.compile(r"/admin/$"))

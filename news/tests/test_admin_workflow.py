@@ -253,6 +253,9 @@ def test_change_page_shows_the_audit_log(client, as_role):
     services.send_back(article=article, by=user, comment="请补充图片说明")
     page = client.get(change_url(article)).text
     assert "审核记录" in page and "退回修改" in page and "请补充图片说明" in page
+    assert '<th scope="col">操作人</th>' in page
+    assert '<td data-label="意见">请补充图片说明</td>' in page  # labelled where the table is one column (phones)
+    assert "js/inline-labels.js" in page
 
 
 def test_waiting_for_me_filter(client, as_role):

@@ -9,21 +9,13 @@ from django.views.static import serve
 
 from news.models import Article, ArticleEvent
 from news.tests.factories import ChannelFactory
-from news.tests.roles import EDITOR, PASSWORD, PUBLISHER, make_staff
+from news.tests.roles import EDITOR, PASSWORD, PUBLISHER, log_in, make_staff
 from yanan_portal.urls import urlpatterns as site_patterns
 
 # The live server serves uploaded media as nginx does in production.
 urlpatterns = site_patterns + [
     re_path(r"^media/(?P<path>.*)$", lambda request, path: serve(request, path, document_root=django_settings.MEDIA_ROOT)),
 ]
-
-
-def log_in(page, username):
-    page.goto("/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
 
 
 def assert_no_publish_button(page):
