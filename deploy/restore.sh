@@ -58,9 +58,7 @@ fi
 mv "$work/media" "$PORTAL_MEDIA_ROOT"
 chmod 755 "$PORTAL_MEDIA_ROOT"
 # Cached pages show the content from before the restore: they are all rebuilt on their next visit.
-# --reset-replica-position: the database may be a new cluster whose WAL starts lower than the
-# position recorded before (harmless otherwise: it is the position now).
-if ! "$PY" manage.py invalidate_page_cache --reset-replica-position >/dev/null 2>"$work/invalidate.log"; then
+if ! "$PY" manage.py invalidate_page_cache >/dev/null 2>"$work/invalidate.log"; then
   echo "警告:缓存页面未能失效,最长 PAGE_CACHE_SECONDS 秒后才显示恢复的内容 (cached pages not invalidated): $(tail -n 1 "$work/invalidate.log")" >&2
 fi
 echo "恢复完成 (restored): $file" >&2

@@ -190,11 +190,9 @@ def generation_wal_position() -> str:
     return current_generation().partition("@")[2]
 
 
-def _new_generation(*, keep_later_recorded: bool = True) -> str:
+def _new_generation() -> str:
     """A new generation recording the primary's WAL position now, or the one recorded before
-    if that is later (``_later_position``); ``keep_later_recorded=False`` records the position
-    now whatever was recorded (the primary was replaced, ``invalidate_page_cache
-    --reset-replica-position``)."""
+    if that is later (``_later_position``)."""
     if _is_process_local(caches["default"]):
         path = _generation_file()
         try:
@@ -203,9 +201,7 @@ def _new_generation(*, keep_later_recorded: bool = True) -> str:
                 # Locked, so that of two changes at once the later position is kept.
                 fcntl.flock(file, fcntl.LOCK_EX)
                 file.seek(0)
-                position = wal_position_of_primary()
-                if keep_later_recorded:
-                    position = _later_position(position, file.read().strip())
+                position = _later_position(wal_position_of_primary(), file.read().strip())
                 file.seek(0)
                 file.truncate()
                 file.write(position)
@@ -221,18 +217,20 @@ def _new_generation(*, keep_later_recorded: bool = True) -> str:
             if pinned is not None:
                 pinned.clear()  # nothing known: read again
             return current_generation()
-    generation = _write_shared_generation(_unique_generation(), keep_later_recorded=keep_later_recorded)
+    generation = _write_shared_generation(_unique_generation())
     return _pin(generation=generation)
 
 
 def _later_position(mine: str, recorded: str) -> str:
     """The later of two WAL positions. Two changes at once read their positions in one order
     and may record them in the other: the generation must still ask the replica for the later
-    one, or it could rebuild a page without the other change."""
-    from .replica import parse_position
+    one, or it could rebuild a page without the other change. Positions of another cluster
+    (a primary restored into a new one, ``replica.wal_position_of_primary``) cannot be
+    compared: the one just read wins."""
+    from .replica import split_position
 
-    mine_at, recorded_at = parse_position(mine), parse_position(recorded)
-    if mine_at is None or recorded_at is None:
+    (mine_cluster, mine_at), (recorded_cluster, recorded_at) = split_position(mine), split_position(recorded)
+    if mine_at is None or recorded_at is None or mine_cluster != recorded_cluster:
         return mine
     return recorded if recorded_at > mine_at else mine
 
@@ -263,7 +261,7 @@ def _retry_unwritten_generation() -> None:
         _write_shared_generation(_unwritten_generation)
 
 
-def _write_shared_generation(generation: str, *, keep_later_recorded: bool = True) -> str:
+def _write_shared_generation(generation: str) -> str:
     """Write the generation even during FaultTolerantRedisCache's pause after an error: that
     pause is for readers, and a dropped bump would leave the old pages on every server.
     Returns the generation as written (its WAL position may be raised, ``_later_position``)."""
@@ -271,10 +269,7 @@ def _write_shared_generation(generation: str, *, keep_later_recorded: bool = Tru
     cache = caches["default"]
     try:
         if isinstance(cache, FaultTolerantRedisCache):
-            if keep_later_recorded:
-                generation = cache.replace_through_pause(GENERATION_KEY, lambda stored: _with_later_position(generation, stored))
-            else:
-                cache.replace_through_pause(GENERATION_KEY, lambda stored: generation)
+            generation = cache.replace_through_pause(GENERATION_KEY, lambda stored: _with_later_position(generation, stored))
         else:
             cache.set(GENERATION_KEY, generation, timeout=None)
     except Exception as error:  # whatever the backend raises: the editor's save must go through
@@ -285,25 +280,21 @@ def _write_shared_generation(generation: str, *, keep_later_recorded: bool = Tru
     return generation
 
 
-def _bump(upcoming: float | str, *, keep_later_recorded: bool = True) -> None:
-    generation = _new_generation(keep_later_recorded=keep_later_recorded)
+def _bump(upcoming: float | str) -> None:
+    generation = _new_generation()
     _remember_next_publication(generation, upcoming)
 
 
-def invalidate_public_pages(*, reset_replica_position: bool = False) -> None:
+def invalidate_public_pages() -> None:
     """Drop every cached public page: call after any change that readers can see.
 
     Bumped at once and again after the surrounding transaction commits, so a request
     that ran between the change and the commit cannot leave the old page cached. The
     next scheduled publication is looked up here, once, so that page views need not.
-    ``reset_replica_position``: record the primary's WAL position as it is now, even if an
-    earlier generation recorded a later one (a primary restored into a new cluster starts
-    lower, and the replica would otherwise never be read again).
     """
     upcoming = _next_publication_timestamp()
-    keep = not reset_replica_position
-    _bump(upcoming, keep_later_recorded=keep)
-    transaction.on_commit(lambda: _bump(upcoming, keep_later_recorded=keep))
+    _bump(upcoming)
+    transaction.on_commit(lambda: _bump(upcoming))
 
 
 # --- Lifetime ----------------------------------------------------------------------

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -134,6 +135,18 @@ def _read_failed(error: DatabaseError) -> None:
         logger.warning("只读副本上的查询失败(%s),本页改由主库生成", error)
 
 
+@contextmanager
+def primary_reads():
+    """Reads in the block go to the primary: for the 404 page, which Django renders in its own
+    exception handling, where a replica failure would be reported as an error before the
+    middleware could make the page again."""
+    token = _reads_from_replica.set(False)
+    try:
+        yield
+    finally:
+        _reads_from_replica.reset(token)
+
+
 def _public_read(request) -> bool:
     from .cache import _excluded_prefixes
 
@@ -145,15 +158,21 @@ def _public_read(request) -> bool:
 
 
 def wal_position_of_primary() -> str:
-    """The primary's current WAL position, recorded with each new page-cache generation
-    (empty without a replica, or on SQLite)."""
+    """The primary's current WAL position with its cluster, "<system identifier>:<LSN>",
+    recorded with each new page-cache generation (empty without a replica, or on SQLite).
+
+    The system identifier is the cluster's (initdb's) and a streaming standby's is the same:
+    positions of different clusters cannot be compared. A primary restored into a new
+    cluster starts its WAL again from low positions, and a standby of the old cluster left in
+    DATABASE_REPLICA_URL would otherwise look as if it had replayed everything."""
     if not configured() or connections["default"].vendor != "postgresql":
         return ""
     with connections["default"].cursor() as cursor:
         # The insert position, not the write position: with asynchronous commit the write
         # position can still be short of a commit that has returned.
-        cursor.execute("SELECT pg_current_wal_insert_lsn()::text")
-        return cursor.fetchone()[0]
+        cursor.execute("SELECT system_identifier::text, pg_current_wal_insert_lsn()::text FROM pg_control_system()")
+        cluster, position = cursor.fetchone()
+        return f"{cluster}:{position}"
 
 
 def parse_position(text: str) -> int | None:
@@ -165,10 +184,18 @@ def parse_position(text: str) -> int | None:
         return None
 
 
+def split_position(text: str) -> tuple[str, int | None]:
+    """'7714927342709647531:16/B374D848' → (the cluster, the LSN as a number); a position
+    recorded without its cluster gives ''."""
+    cluster, _, position = (text or "").rpartition(":")
+    return cluster, parse_position(position)
+
+
 def replica_is_current() -> bool:
-    """May this request read the replica? Yes when it answers and has replayed the change
-    behind the current page-cache generation; with no cache at all (CACHE_URL=dummycache://)
-    whenever it answers, since a lagging replica then only delays what readers see by its lag.
+    """May this request read the replica? Yes when it answers, is a standby of the primary's
+    cluster and has replayed the change behind the current page-cache generation; with no
+    cache at all (CACHE_URL=dummycache://) whenever it answers and is a standby of the
+    primary's cluster, since a lagging replica then only delays what readers see by its lag.
 
     The replica is asked on every such request, not once in a while: the question is also
     the check that it is up, so that a replica that stopped answering is found here, where
@@ -177,15 +204,17 @@ def replica_is_current() -> bool:
     if not configured() or time.monotonic() < _replica_down_until:
         return False
     if isinstance(caches["default"], DummyCache):
-        required = 0
+        # Asked each time (no cache to keep it in): a primary restored into a new cluster
+        # must not be compared with an identifier from before.
+        required_cluster, required = split_position(wal_position_of_primary())[0], 0
     else:
         from .cache import generation_wal_position
 
-        required = parse_position(generation_wal_position())
+        required_cluster, required = split_position(generation_wal_position())
         if required is None:
             return False  # a generation made without a position (before the replica was set up)
     try:
-        replayed = replayed_position()
+        cluster, replayed = replica_state()
     except DatabaseError as error:
         _replica_down_until = time.monotonic() + REPLICA_RETRY_SECONDS
         logger.error("只读副本数据库不可用(%s),%d 秒内改读主库", error, REPLICA_RETRY_SECONDS)
@@ -197,11 +226,24 @@ def replica_is_current() -> bool:
         _replica_down_until = time.monotonic() + REPLICA_RETRY_SECONDS
         logger.error("DATABASE_REPLICA_URL 指向的数据库不是流复制备库,不从它读取")
         return False
+    # A position recorded before positions carried their cluster ('') is taken as the
+    # primary's: the next change records one with it.
+    if required_cluster and cluster != required_cluster:
+        _replica_down_until = time.monotonic() + REPLICA_RETRY_SECONDS
+        logger.error(
+            "只读副本不是当前主库的备库(数据库集群标识 %s,主库 %s;主库从备份恢复到了新集群?),"
+            "不从它读取:请用 pg_basebackup 从主库重建副本",
+            cluster,
+            required_cluster,
+        )
+        return False
     return required <= replayed
 
 
-def replayed_position() -> int | None:
-    """How far the replica has replayed the primary's WAL (None: it is not a standby)."""
+def replica_state() -> tuple[str, int | None]:
+    """The replica's cluster and how far it has replayed the primary's WAL (None: it is not a
+    standby)."""
     with connections[REPLICA].cursor() as cursor:
-        cursor.execute("SELECT pg_last_wal_replay_lsn()::text")
-        return parse_position(cursor.fetchone()[0])
+        cursor.execute("SELECT system_identifier::text, pg_last_wal_replay_lsn()::text FROM pg_control_system()")
+        cluster, position = cursor.fetchone()
+        return cluster, parse_position(position)

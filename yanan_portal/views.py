@@ -11,6 +11,8 @@ from django.views.decorators.http import require_GET
 from news import selectors
 from projects import selectors as projects_selectors  # projects: programme cards on the home page
 
+from . import replica
+
 TEXT_SIZES = {"md": "标准", "lg": "大", "xl": "特大"}
 CONTRASTS = {"normal": "标准配色", "high": "高对比度"}
 PREFERENCE_COOKIE_AGE = 365 * 24 * 60 * 60
@@ -82,7 +84,8 @@ def healthz(request):
 
 
 def page_not_found(request, exception):
-    return render(request, "404.html", status=404)
+    with replica.primary_reads():
+        return render(request, "404.html", status=404)
 
 
 def server_error(request):

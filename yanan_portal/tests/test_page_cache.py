@@ -554,13 +554,44 @@ def test_a_new_generation_redis_refused_is_written_before_the_next_page(reader, 
     assert page_cache._unwritten_generation is None
 
 
-def test_a_redis_that_blocks_writes_does_not_hold_up_the_editors_save(reader, shared_redis, channel, article):
+@pytest.fixture
+def own_redis(settings, tmp_path):
+    """A Redis server of this test's own, for what would disturb the shared one."""
+    import shutil
+    import subprocess
+
+    import redis
+
+    if shutil.which("redis-server") is None:
+        pytest.fail("redis-server is needed (.ci/run installs it)")
+    port = servers.free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )
+    connection = redis.Redis(port=port)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                connection.ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        settings.CACHES = {"default": {"BACKEND": "yanan_portal.cache.FaultTolerantRedisCache", "LOCATION": f"redis://127.0.0.1:{port}/0"}}
+        yield connection
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_a_redis_that_blocks_writes_does_not_hold_up_the_editors_save(reader, own_redis, channel, article):
     """CLIENT PAUSE … WRITE: Redis answers reads but holds every write. redis-py reports the
     timeout of the held transaction as a WatchError, which must not be taken for another
     writer and tried again until Redis lets go."""
-    import redis
-
-    connection = redis.Redis.from_url(servers.REDIS_URL)
+    connection = own_redis
     url = channel_url(channel)
     get(reader, url)
     connection.execute_command("CLIENT", "PAUSE", 4000, "WRITE")

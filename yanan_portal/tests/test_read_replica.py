@@ -93,24 +93,43 @@ def test_wal_positions_are_compared_as_numbers(text, position):
     assert replica.parse_position(text) == position
 
 
+def test_positions_carry_their_cluster():
+    assert replica.split_position("7714927342709647531:16/B374D848") == ("7714927342709647531", (0x16 << 32) + 0xB374D848)
+    assert replica.split_position("0/5000") == ("", 0x5000)  # recorded before positions carried it
+    assert replica.split_position("") == ("", None)
+
+
 def test_replica_is_read_only_once_it_has_replayed_the_generation(replica_configured, monkeypatch):
-    monkeypatch.setattr(page_cache, "generation_wal_position", lambda: "0/5000")
-    monkeypatch.setattr(replica, "replayed_position", lambda: 0x4FFF)
+    monkeypatch.setattr(page_cache, "generation_wal_position", lambda: "771:0/5000")
+    monkeypatch.setattr(replica, "replica_state", lambda: ("771", 0x4FFF))
     assert replica.replica_is_current() is False
-    monkeypatch.setattr(replica, "replayed_position", lambda: 0x5000)
+    monkeypatch.setattr(replica, "replica_state", lambda: ("771", 0x5000))
     assert replica.replica_is_current() is True
+
+
+def test_a_standby_of_another_cluster_is_never_read(replica_configured, monkeypatch, caplog):
+    """The primary was restored into a new cluster (its WAL starts again at low positions) and
+    the standby of the old one is still configured: far ahead, and with the old content."""
+    monkeypatch.setattr(page_cache, "generation_wal_position", lambda: "new-cluster:0/3000")
+    monkeypatch.setattr(replica, "replica_state", lambda: ("old-cluster", 5 << 32))
+    assert replica.replica_is_current() is False
+    assert "不是当前主库的备库" in caplog.text
+    assert replica._replica_down_until > time.monotonic()
 
 
 def test_a_generation_without_a_position_keeps_reads_on_the_primary(replica_configured, monkeypatch):
     monkeypatch.setattr(page_cache, "generation_wal_position", lambda: "")
-    monkeypatch.setattr(replica, "replayed_position", lambda: 1 << 40)
+    monkeypatch.setattr(replica, "replica_state", lambda: ("771", 1 << 40))
     assert replica.replica_is_current() is False
 
 
-def test_without_a_cache_any_answering_standby_is_current(replica_configured, monkeypatch, settings):
+def test_without_a_cache_any_answering_standby_of_the_primary_is_current(replica_configured, monkeypatch, settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-    monkeypatch.setattr(replica, "replayed_position", lambda: 0)
+    monkeypatch.setattr(replica, "wal_position_of_primary", lambda: "771:9/0")
+    monkeypatch.setattr(replica, "replica_state", lambda: ("771", 0))
     assert replica.replica_is_current() is True
+    monkeypatch.setattr(replica, "replica_state", lambda: ("old-cluster", 10 << 32))
+    assert replica.replica_is_current() is False
 
 
 def test_a_replica_that_fails_is_left_alone_for_a_while(replica_configured, monkeypatch, caplog):
@@ -121,7 +140,7 @@ def test_a_replica_that_fails_is_left_alone_for_a_while(replica_configured, monk
         asked.append(1)
         raise DatabaseError("connection refused")
 
-    monkeypatch.setattr(replica, "replayed_position", down)
+    monkeypatch.setattr(replica, "replica_state", down)
     closed = []
     monkeypatch.setattr(replica, "connections", {replica.REPLICA: type("Connection", (), {"close": lambda self: closed.append(1)})()})
     assert replica.replica_is_current() is False
@@ -133,7 +152,7 @@ def test_a_replica_that_fails_is_left_alone_for_a_while(replica_configured, monk
 
 def test_a_server_that_is_not_a_standby_is_never_read(replica_configured, monkeypatch, caplog):
     monkeypatch.setattr(page_cache, "generation_wal_position", lambda: "0/1")
-    monkeypatch.setattr(replica, "replayed_position", lambda: None)
+    monkeypatch.setattr(replica, "replica_state", lambda: ("771", None))
     assert replica.replica_is_current() is False
     assert "不是流复制备库" in caplog.text
 
@@ -207,21 +226,25 @@ def test_a_change_recorded_while_another_is_being_written_is_not_lost(monkeypatc
     assert page_cache.generation_wal_position() == "0/9000"
 
 
-def test_a_primary_restored_into_a_new_cluster_can_reset_the_recorded_position(db, monkeypatch, generation_store):
-    monkeypatch.setattr(page_cache, "wal_position_of_primary", lambda: "5/0")
+def test_a_primary_restored_into_a_new_cluster_records_its_own_position(db, monkeypatch, generation_store):
+    monkeypatch.setattr(page_cache, "wal_position_of_primary", lambda: "old-cluster:5/0")
     page_cache._bump("none")
-    # The new cluster's WAL starts lower: an ordinary invalidation keeps the old position,
-    # which the replica of the new cluster would not reach for a long time.
-    monkeypatch.setattr(page_cache, "wal_position_of_primary", lambda: "0/3000")
-    call_command("invalidate_page_cache", stdout=io.StringIO())
-    assert page_cache.generation_wal_position() == "5/0"
-    output = io.StringIO()
-    call_command("invalidate_page_cache", "--reset-replica-position", stdout=output)
-    assert page_cache.generation_wal_position() == "0/3000"
-    assert "0/3000" in output.getvalue()
-    monkeypatch.setattr(page_cache, "wal_position_of_primary", lambda: "0/4000")
+    # The new cluster's WAL starts lower: its position is not compared with the old cluster's.
+    monkeypatch.setattr(page_cache, "wal_position_of_primary", lambda: "new-cluster:0/3000")
+    call_command("invalidate_page_cache", stdout=io.StringIO())  # as deploy/restore.sh does
+    assert page_cache.generation_wal_position() == "new-cluster:0/3000"
+    if not page_cache._is_process_local(caches["default"]):
+        # A worker's generation from before the restore, written late (Redis refused it
+        # then), records the old cluster's position, which no standby of the new cluster
+        # matches: the replica is not read until the next change, rather than too early.
+        page_cache._write_shared_generation("1@old-cluster:5/10")
+        monkeypatch.setattr(replica, "configured", lambda: True)
+        monkeypatch.setattr(replica, "replica_state", lambda: ("new-cluster", 0x3000))
+        assert replica.replica_is_current() is False
+        monkeypatch.setattr(replica, "_replica_down_until", 0.0)
+    monkeypatch.setattr(page_cache, "wal_position_of_primary", lambda: "new-cluster:0/4000")
     page_cache._bump("none")
-    assert page_cache.generation_wal_position() == "0/4000"  # and later saves move it on
+    assert page_cache.generation_wal_position() == "new-cluster:0/4000"  # later saves move it on
 
 
 def test_a_request_keeps_the_generation_it_first_read(monkeypatch, generation_store):
@@ -347,6 +370,48 @@ def test_a_page_whose_replica_reads_fail_midway_is_made_from_the_primary(replica
     assert (replica._replica_down_until > time.monotonic()) is lose_connection
     assert ("只读副本数据库在读取中失败" in caplog.text) is lose_connection
     assert Client().get(article.get_absolute_url())["X-Page-Cache"] == "hit"  # the primary's page
+
+
+def test_when_the_primary_fails_too_the_reader_gets_the_error_page(replica_alias, monkeypatch):
+    """The page made again from the primary fails as well: Django's own error page (500, the
+    portal's text), not the empty answer that stands in for the replica's failed page."""
+    from django.db import connections
+    from django.test import Client
+
+    from news.tests.factories import ArticleFactory
+
+    article = ArticleFactory(title="两个库都失败")
+    with monkeypatch.context() as patch:  # undone before the test's tables are emptied
+        on_replica = _RefuseOnReplica(replica_alias, patch, Article._meta.db_table)
+        on_primary = _RefuseOnReplica(connections["default"], patch, Article._meta.db_table)
+        response = Client(raise_request_exception=False).get(article.get_absolute_url())
+    assert (on_replica.refused, on_primary.refused) == (1, 1)
+    assert response.status_code == 500 and response.content
+
+
+def test_the_not_found_page_reads_the_primary(replica_alias, monkeypatch):
+    """Django renders the 404 page inside its own error handling, which would report a
+    replica failure there as a server error: its navigation comes from the primary."""
+    from django.core.signals import got_request_exception
+    from django.test import Client
+
+    from news.models import Channel
+    from news.tests.factories import ChannelFactory
+
+    ChannelFactory(name="工作动态", slug="work")
+    refuse = _RefuseOnReplica(replica_alias, monkeypatch, Channel._meta.db_table)
+    reported = []
+
+    def report(sender, **kwargs):
+        reported.append(kwargs)
+
+    got_request_exception.connect(report)
+    try:
+        response = Client(raise_request_exception=False).get("/no-such-page/")
+    finally:
+        got_request_exception.disconnect(report)
+    assert response.status_code == 404 and "工作动态" in response.content.decode()
+    assert refuse.refused == 0 and not reported
 
 
 @pytest.mark.page_cache

@@ -6,23 +6,11 @@ from yanan_portal import cache as page_cache
 class Command(BaseCommand):
     help = "让所有缓存的公开页面(及页脚、搜索筛选)失效,下次访问时重新生成:更新模板或恢复备份之后运行。"
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--reset-replica-position",
-            action="store_true",
-            help=(
-                "主库换成了新的数据库集群(从备份恢复)之后使用:按主库现在的 WAL 位置重新记录,"
-                "不保留之前记录的更靠后的位置;否则只读副本可能再也不会被使用。"
-            ),
-        )
-
-    def handle(self, *args, reset_replica_position=False, **options):
-        page_cache.invalidate_public_pages(reset_replica_position=reset_replica_position)
+    def handle(self, *args, **options):
+        page_cache.invalidate_public_pages()
         if not page_cache.generation_written():
             raise CommandError(
                 "缓存服务器(Redis)未能写入新的页面缓存代号:请检查 CACHE_URL 和 Redis 后重新运行;"
                 "否则缓存的页面要到 PAGE_CACHE_SECONDS 秒后才会失效。"
             )
         self.stdout.write("缓存的公开页面已全部失效,下次访问时重新生成。")
-        if reset_replica_position:
-            self.stdout.write(f"只读副本的 WAL 位置已按主库现在的位置重新记录:{page_cache.generation_wal_position() or '(未配置只读副本)'}")
