@@ -11,6 +11,7 @@ in its own format and in WebP. The stored name carries the master's size, e.g.
 import io
 import re
 from html import unescape
+from urllib.parse import unquote
 import secrets
 from dataclasses import dataclass
 
@@ -143,17 +144,30 @@ _IMG = re.compile(r"<img\b([^>]*)>")
 _ATTR = re.compile(r'(\w[\w-]*)="([^"]*)"')
 
 
+def media_name(src: str) -> str | None:
+    """The storage name of one of our own uploads, from its address in a body (HTML entities
+    already decoded): under MEDIA_URL, or under the object storage's own address, which is what
+    the photo picker inserts when MEDIA_S3_BUCKET is set. None for any other address."""
+    for prefix in _own_media_prefixes():
+        if src.startswith(prefix):
+            return unquote(src[len(prefix):].split("?", 1)[0].split("#", 1)[0])
+    return None
+
+
+def _own_media_prefixes() -> list[str]:
+    # Built locally by the storage (no request to it); a signed address's query is dropped.
+    probe = default_storage.url("probe").split("?", 1)[0]
+    storage_prefix = probe.removesuffix("probe") if probe.endswith("/probe") else settings.MEDIA_URL
+    return list(dict.fromkeys([settings.MEDIA_URL, storage_prefix]))
+
+
 def responsive_body(html: str) -> SafeString:
     """Turn each of our own ``<img>`` in sanitised body HTML into a responsive ``<picture>``."""
-    media_url = settings.MEDIA_URL
 
     def replace(match: re.Match) -> str:
         attrs = dict(_ATTR.findall(match[1]))
-        src = attrs.get("src", "")
-        if not src.startswith(media_url):
-            return match[0]
-        name = unescape(src[len(media_url):])
-        if parse_name(name) is None:
+        name = media_name(unescape(attrs.get("src", "")))
+        if name is None or parse_name(name) is None:
             return match[0]
         return picture(name, alt=unescape(attrs.get("alt", "")))
 

@@ -9,7 +9,6 @@ import re
 from functools import cache
 
 import nh3
-from django.conf import settings
 from django_prose_editor.config import allowlist_from_extensions, expand_extensions
 
 RICH_TEXT_EXTENSIONS = {
@@ -43,9 +42,11 @@ _IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 
 
 def _keep_local_images(element: str, attribute: str, value: str) -> str | None:
-    # No hot-linking: an image must have been uploaded to our own media folder.
+    # No hot-linking: an image must have been uploaded to our own media folder or bucket.
     if element == "img" and attribute == "src":
-        return value if value.startswith(settings.MEDIA_URL) and ".." not in value else None
+        from .images import media_name
+
+        return value if media_name(value) is not None and ".." not in value else None
     return value
 
 

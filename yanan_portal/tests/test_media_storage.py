@@ -139,3 +139,44 @@ def test_with_object_storage_a_publication_pdf_opens_inline_and_photos_stay_publ
     name = default_storage.save("photos/p.jpg", ContentFile(b"\xff\xd8\xff\xe0jpeg"))
     assert "media/" + name in _object_keys(object_storage)
     assert "X-Amz-Signature" not in default_storage.url(name)
+
+
+@pytest.mark.django_db
+def test_with_object_storage_an_editor_puts_a_photo_in_the_body(client, reader, object_storage):
+    """The photo picker hands the editor the bucket's address of the photo: the body keeps it,
+    and the public page serves it as a responsive picture from the bucket."""
+    import html
+    import re
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from news.tests.roles import EDITOR, make_staff
+    from news.tests.test_admin_workflow import form_data
+    from news.tests.test_uploads import jpeg_bytes
+
+    client.force_login(make_staff("editor", EDITOR))
+    picked = client.post(
+        reverse("admin:news_article_photo_picker"),
+        {"image": SimpleUploadedFile("a.jpg", jpeg_bytes((1200, 800))), "alt": "走访农户", "caption": ""},
+    )
+    assert picked.status_code == 200
+    address = html.unescape(re.search(r'data-url="([^"]+)"', picked.text)[1])
+    assert address.startswith("https://portal-media.s3.amazonaws.com/media/photos/")
+
+    body = f'<figure><img src="{address}" alt="走访农户"><figcaption>图注</figcaption></figure>'
+    saved = client.post(reverse("admin:news_article_add"), form_data(title="有照片", body=body))
+    assert saved.status_code == 302, saved.context["adminform"].form.errors if saved.context else saved
+    article = Article.objects.get(title="有照片")
+    assert address in article.body  # kept by the sanitiser, not dropped as a foreign image
+
+    # A bucket address of a photo that is not there, or of an attachment: refused.
+    for missing in (address.replace("photos/", "photos/x"), address.split("/media/")[0] + "/media/attachments/a.pdf"):
+        refused = client.post(reverse("admin:news_article_add"), form_data(title="缺图", body=body.replace(address, missing)))
+        assert "找不到" in " ".join(refused.context["adminform"].form.errors["body"])
+
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.PUBLISHED, published_at=timezone.now())
+    page = reader.get(article.get_absolute_url()).text
+    assert "<picture>" in page and "https://portal-media.s3.amazonaws.com/media/photos/" in page
+    assert 'alt="走访农户"' in page
