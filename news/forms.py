@@ -48,12 +48,12 @@ def check_body_images(html: str) -> None:
                 "正文中有直接粘贴进来的图片(常见于从 Word/WPS 复制),网站不能保存这种图片。"
                 "请删除它,再用编辑器的“插入图片 → 浏览…”上传照片。"
             ))
-        elif name is None:
+        elif not images.is_own_media_address(src):
             errors.append(_(
                 "正文中有来自其他网站的图片(%(src)s),网站不引用外部图片。"
                 "请先下载,再用“插入图片 → 浏览…”上传。"
             ) % {"src": src[:80]})
-        elif not _is_uploaded_photo(name):
+        elif name is None or not _is_uploaded_photo(name):
             # A copy of another page's image address, or a photo deleted since: readers
             # would see a broken image.
             errors.append(_(
@@ -69,20 +69,24 @@ def check_body_images(html: str) -> None:
 
 
 def _is_uploaded_photo(name: str) -> bool:
-    """A public upload that is in storage: not a folder, not an attachment or PDF (those are
-    served only through the publication rule), not outside the media folder."""
-    from yanan_portal.protected_media import PROTECTED_PREFIXES
-
-    if not name or name.endswith("/") or ".." in name.split("/") or name.startswith(PROTECTED_PREFIXES):
-        return False
+    """A photo of the public media (``images.media_name`` has refused anything else) that is in
+    storage."""
     try:
         return default_storage.exists(name)
     except SuspiciousFileOperation:
         return False
-    except Exception:  # the storage cannot be asked (object storage unreachable, no permission)
+    except Exception as error:
+        if not _storage_unavailable(error):
+            raise
         # Not the editor's fault: the save goes through rather than fail over a check.
-        logger.warning("无法检查正文图片是否存在:%s", name, exc_info=True)
+        logger.warning("无法检查正文图片是否存在(%s):%s", error, name)
         return True
+
+
+def _storage_unavailable(error: Exception) -> bool:
+    """The storage could not be asked: the file system, or object storage (botocore's errors:
+    unreachable, refused, no permission to look)."""
+    return isinstance(error, OSError) or type(error).__module__.startswith("botocore")
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -96,6 +100,8 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "body" in self.fields:
             self.fields["body"].widget.config = body_editor_config()
+            # Photos at an address the editor can show (the bucket's, with object storage).
+            self.initial["body"] = images.body_for_editing(self.initial.get("body", ""))
         if self.instance.pk:
             # From the database, not the instance: a version restore starts from an old
             # instance but must be checked against the article as it is now.

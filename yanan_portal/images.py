@@ -10,15 +10,17 @@ in its own format and in WebP. The stored name carries the master's size, e.g.
 
 import io
 import re
-from html import unescape
+import posixpath
+from html import escape, unescape
 from urllib.parse import unquote
 import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage, storages
 from django.utils import timezone
+from django.utils.encoding import filepath_to_uri
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from PIL import Image, ImageOps
@@ -145,20 +147,62 @@ _ATTR = re.compile(r'(\w[\w-]*)="([^"]*)"')
 
 
 def media_name(src: str) -> str | None:
-    """The storage name of one of our own uploads, from its address in a body (HTML entities
+    """The storage name of one of our own photos, from its address in a body (HTML entities
     already decoded): under MEDIA_URL, or under the object storage's own address, which is what
-    the photo picker inserts when MEDIA_S3_BUCKET is set. None for any other address."""
-    for prefix in _own_media_prefixes():
-        if src.startswith(prefix):
-            return unquote(src[len(prefix):].split("?", 1)[0].split("#", 1)[0])
-    return None
+    the photo picker gives the editor when MEDIA_S3_BUCKET is set. None for any other address,
+    and for a name that is not plainly a file of the public media (".", "..", "//", a folder,
+    an attachment or a publication PDF, which only the publication rule hands out)."""
+    from .protected_media import is_protected
+
+    prefix = next((p for p in _own_media_prefixes() if src.startswith(p)), None)
+    if prefix is None:
+        return None
+    name = unquote(src[len(prefix):].split("?", 1)[0].split("#", 1)[0])
+    if not name or posixpath.normpath(name) != name or name.startswith(("/", "../")) or is_protected(name):
+        return None
+    return name
+
+
+def is_own_media_address(src: str) -> bool:
+    """Under one of our own media addresses, whether or not it names a usable photo."""
+    return any(src.startswith(p) for p in _own_media_prefixes())
+
+
+def body_address(name: str) -> str:
+    """How a body stores a photo: under MEDIA_URL whatever the storage, so that a body does not
+    depend on the bucket's or CDN's address (which may change) nor hold an expiring signature;
+    pages resolve it through the storage (``responsive_body``)."""
+    return settings.MEDIA_URL + filepath_to_uri(name)
+
+
+def body_for_editing(html: str) -> str:
+    """A stored body with each photo at the storage's own address, for the editor to show it
+    (with object storage, MEDIA_URL is not served by this site)."""
+
+    def replace(match: re.Match) -> str:
+        src = unescape(match[2])
+        name = media_name(src)
+        return match[0] if name is None else f'{match[1]}"{escape(default_storage.url(name))}"'
+
+    return _BODY_SRC.sub(replace, html or "")
+
+
+_BODY_SRC = re.compile(r'(<img\b[^>]*?\ssrc=)"([^"]*)"')
+_prefixes_cache: tuple = (None, None, [])
 
 
 def _own_media_prefixes() -> list[str]:
-    # Built locally by the storage (no request to it); a signed address's query is dropped.
-    probe = default_storage.url("probe").split("?", 1)[0]
-    storage_prefix = probe.removesuffix("probe") if probe.endswith("/probe") else settings.MEDIA_URL
-    return list(dict.fromkeys([settings.MEDIA_URL, storage_prefix]))
+    """MEDIA_URL and the storage's address for a name (built locally, no request; a signed
+    address's query dropped), worked out once per storage."""
+    global _prefixes_cache
+    storage = storages["default"]
+    cached_storage, cached_media_url, prefixes = _prefixes_cache
+    if cached_storage is not storage or cached_media_url != settings.MEDIA_URL:
+        probe = storage.url("probe").split("?", 1)[0]
+        storage_prefix = probe.removesuffix("probe") if probe.endswith("/probe") else settings.MEDIA_URL
+        prefixes = list(dict.fromkeys([settings.MEDIA_URL, storage_prefix]))
+        _prefixes_cache = (storage, settings.MEDIA_URL, prefixes)
+    return prefixes
 
 
 def responsive_body(html: str) -> SafeString:

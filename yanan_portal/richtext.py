@@ -42,11 +42,13 @@ _IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 
 
 def _keep_local_images(element: str, attribute: str, value: str) -> str | None:
-    # No hot-linking: an image must have been uploaded to our own media folder or bucket.
+    # No hot-linking: an image must have been uploaded to our own media folder or bucket. It
+    # is stored under MEDIA_URL whatever the storage (images.body_address).
     if element == "img" and attribute == "src":
-        from .images import media_name
+        from .images import body_address, media_name
 
-        return value if media_name(value) is not None and ".." not in value else None
+        name = media_name(value)
+        return None if name is None else body_address(name)
     return value
 
 

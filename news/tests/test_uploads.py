@@ -192,16 +192,27 @@ def test_photo_picker_needs_a_staff_member_who_writes(client):
         ('<figure><img src="/media/photos/2026/11/ab_10x10.jpg" alt="x"></figure>', "找不到"),
         ('<figure><img src="/media/photos/../../settings.py" alt="x"></figure>', "找不到"),
         ('<figure><img src="/media/" alt="y"></figure>', "找不到"),
-        ('<figure><img src="/media/attachments/" alt="y"></figure>', "找不到"),
+        ('<figure><img src="/media/photos/" alt="y"></figure>', "找不到"),  # a folder
+        # Attachments and PDFs are handed out by the publication rule only, however written.
+        ('<figure><img src="{attachment}" alt="y"></figure>', "找不到"),
+        ('<figure><img src="{attachment_dotted}" alt="y"></figure>', "找不到"),
+        ('<figure><img src="{attachment_escaped}" alt="y"></figure>', "找不到"),
+        ('<figure><img src="/media/photos/%2e%2e/%2e%2e/settings.py" alt="y"></figure>', "找不到"),
     ],
 )
 def test_pasted_images_are_refused_with_a_message(editor_client, body, message):
     uploaded = images.store_image(SimpleUploadedFile("a.jpg", jpeg_bytes()), folder="photos")
-    body = body.replace("{uploaded}", uploaded.url)
+    attachment = "/media/" + AttachmentFactory().file.name  # a file that exists
+    body = (
+        body.replace("{uploaded}", uploaded.url)
+        .replace("{attachment}", attachment)
+        .replace("{attachment_dotted}", attachment.replace("/media/", "/media/./"))
+        .replace("{attachment_escaped}", attachment.replace("/media/", "/media/%2E/"))
+    )
     response = editor_client.post(reverse("admin:news_article_add"), form_data(title="粘贴", body=body))
     assert response.status_code == 200
     assert message in " ".join(response.context["adminform"].form.errors["body"])
-    assert not Article.objects.exists()
+    assert not Article.objects.filter(title="粘贴").exists()
 
 
 @pytest.mark.parametrize(
@@ -223,7 +234,21 @@ def test_an_uploaded_photo_in_the_body_is_accepted(editor_client, address):
     body = f'<figure><img src="{src}" alt="走访农户"><figcaption>图注</figcaption></figure>'
     response = editor_client.post(reverse("admin:news_article_add"), form_data(title="有照片", body=body))
     assert response.status_code == 302, response.context["adminform"].form.errors
-    assert "<img" in Article.objects.get(title="有照片").body
+    # Stored at its plain address: decoded, without the query.
+    assert f'<img src="{uploaded.url}" alt="走访农户">' in Article.objects.get(title="有照片").body
+
+
+def test_a_photo_is_accepted_when_the_storage_cannot_be_asked(editor_client, monkeypatch, caplog):
+    from django.core.files.storage import storages
+
+    def unreachable(storage, name):
+        raise OSError("网络存储暂时不可用")
+
+    monkeypatch.setattr(type(storages["default"]), "exists", unreachable)
+    body = '<figure><img src="/media/photos/2026/11/ab_10x10.jpg" alt="走访"></figure>'
+    response = editor_client.post(reverse("admin:news_article_add"), form_data(title="存储不可用", body=body))
+    assert response.status_code == 302  # the editor's save is not lost over a check
+    assert "无法检查正文图片是否存在" in caplog.text
 
 
 def test_word_paste_is_cleaned(editor_client):
