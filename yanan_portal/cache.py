@@ -221,6 +221,22 @@ def _new_generation() -> str:
     return _pin(generation=generation)
 
 
+def forget_recorded_position() -> None:
+    """Drop the WAL position recorded with the current generation, so that the next one records
+    the primary's as it is now even if lower: after a point-in-time restore of the same cluster
+    (its positions go back, its identifier stays), which ``_later_position`` cannot tell from
+    an older save. Followed by ``invalidate_public_pages`` (invalidate_page_cache
+    --reset-replica-position)."""
+    cache = caches["default"]
+    if _is_process_local(cache):
+        try:
+            _generation_file().write_text("")
+        except FileNotFoundError:
+            pass
+    else:
+        cache.delete(GENERATION_KEY)
+
+
 def _later_position(mine: str, recorded: str) -> str:
     """The later of two WAL positions. Two changes at once read their positions in one order
     and may record them in the other: the generation must still ask the replica for the later

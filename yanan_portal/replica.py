@@ -204,9 +204,9 @@ def replica_is_current() -> bool:
     if not configured() or time.monotonic() < _replica_down_until:
         return False
     if isinstance(caches["default"], DummyCache):
-        # Asked each time (no cache to keep it in): a primary restored into a new cluster
-        # must not be compared with an identifier from before.
-        required_cluster, required = split_position(wal_position_of_primary())[0], 0
+        required_cluster, required = _primary_cluster(), 0
+        if required_cluster is None:
+            return False
     else:
         from .cache import generation_wal_position
 
@@ -230,12 +230,17 @@ def replica_is_current() -> bool:
     # primary's: the next change records one with it.
     if required_cluster and cluster != required_cluster:
         _replica_down_until = time.monotonic() + REPLICA_RETRY_SECONDS
-        logger.error(
-            "只读副本不是当前主库的备库(数据库集群标识 %s,主库 %s;主库从备份恢复到了新集群?),"
-            "不从它读取:请用 pg_basebackup 从主库重建副本",
-            cluster,
-            required_cluster,
-        )
+        if cluster == _primary_cluster():
+            # A generation recorded before the primary moved to this cluster (written late by
+            # a worker that could not write it then): read again after the next change.
+            logger.warning("页面缓存代号记录的是之前的数据库集群的位置,下次内容更新后再读只读副本")
+        else:
+            logger.error(
+                "只读副本不是当前主库的备库(数据库集群标识 %s,主库 %s;主库从备份恢复到了新集群?),"
+                "不从它读取:请用 pg_basebackup 从主库重建副本",
+                cluster,
+                required_cluster,
+            )
         return False
     return required <= replayed
 
@@ -247,3 +252,19 @@ def replica_state() -> tuple[str, int | None]:
         cursor.execute("SELECT system_identifier::text, pg_last_wal_replay_lsn()::text FROM pg_control_system()")
         cluster, position = cursor.fetchone()
         return cluster, parse_position(position)
+
+
+def _primary_cluster() -> str | None:
+    """The primary's cluster identifier, asked once per database connection (a connection
+    cannot move to another cluster); None when the primary cannot be asked."""
+    primary = connections["default"]
+    known = getattr(primary, "_portal_cluster", None)
+    if known is not None and primary.connection is not None and known[0] is primary.connection:
+        return known[1]
+    try:
+        cluster = split_position(wal_position_of_primary())[0]
+    except DatabaseError as error:
+        logger.error("无法询问主库的数据库集群标识(%s),不读只读副本", error)
+        return None
+    primary._portal_cluster = (primary.connection, cluster)
+    return cluster

@@ -45,8 +45,11 @@ def reads_allowed():
 
 @pytest.fixture
 def replica_configured(monkeypatch):
+    from django.db import connections
+
     monkeypatch.setattr(replica, "configured", lambda: True)
     monkeypatch.setattr(replica, "_replica_down_until", 0.0)
+    monkeypatch.setattr(connections["default"], "_portal_cluster", None, raising=False)  # asked again
 
 
 def test_router_sends_only_public_content_to_the_replica_and_only_when_allowed(reads_allowed):
@@ -111,10 +114,17 @@ def test_a_standby_of_another_cluster_is_never_read(replica_configured, monkeypa
     """The primary was restored into a new cluster (its WAL starts again at low positions) and
     the standby of the old one is still configured: far ahead, and with the old content."""
     monkeypatch.setattr(page_cache, "generation_wal_position", lambda: "new-cluster:0/3000")
+    monkeypatch.setattr(replica, "wal_position_of_primary", lambda: "new-cluster:0/3100")
     monkeypatch.setattr(replica, "replica_state", lambda: ("old-cluster", 5 << 32))
     assert replica.replica_is_current() is False
     assert "不是当前主库的备库" in caplog.text
     assert replica._replica_down_until > time.monotonic()
+
+
+def test_a_position_recorded_before_positions_carried_their_cluster_is_still_used(replica_configured, monkeypatch):
+    monkeypatch.setattr(page_cache, "generation_wal_position", lambda: "0/5000")
+    monkeypatch.setattr(replica, "replica_state", lambda: ("771", 0x5000))
+    assert replica.replica_is_current() is True
 
 
 def test_a_generation_without_a_position_keeps_reads_on_the_primary(replica_configured, monkeypatch):
@@ -130,6 +140,15 @@ def test_without_a_cache_any_answering_standby_of_the_primary_is_current(replica
     assert replica.replica_is_current() is True
     monkeypatch.setattr(replica, "replica_state", lambda: ("old-cluster", 10 << 32))
     assert replica.replica_is_current() is False
+    monkeypatch.setattr(replica, "_replica_down_until", 0.0)
+
+    def primary_down():
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(replica, "wal_position_of_primary", primary_down)
+    monkeypatch.setattr(connection, "_portal_cluster", None)  # a new connection: asked again
+    monkeypatch.setattr(replica, "replica_state", lambda: ("771", 0))
+    assert replica.replica_is_current() is False  # nothing to compare with: not read, no 500
 
 
 def test_a_replica_that_fails_is_left_alone_for_a_while(replica_configured, monkeypatch, caplog):
@@ -226,7 +245,7 @@ def test_a_change_recorded_while_another_is_being_written_is_not_lost(monkeypatc
     assert page_cache.generation_wal_position() == "0/9000"
 
 
-def test_a_primary_restored_into_a_new_cluster_records_its_own_position(db, monkeypatch, generation_store):
+def test_a_primary_restored_into_a_new_cluster_records_its_own_position(db, monkeypatch, caplog, generation_store):
     monkeypatch.setattr(page_cache, "wal_position_of_primary", lambda: "old-cluster:5/0")
     page_cache._bump("none")
     # The new cluster's WAL starts lower: its position is not compared with the old cluster's.
@@ -239,12 +258,26 @@ def test_a_primary_restored_into_a_new_cluster_records_its_own_position(db, monk
         # matches: the replica is not read until the next change, rather than too early.
         page_cache._write_shared_generation("1@old-cluster:5/10")
         monkeypatch.setattr(replica, "configured", lambda: True)
+        monkeypatch.setattr(replica, "wal_position_of_primary", lambda: "new-cluster:0/3100")
         monkeypatch.setattr(replica, "replica_state", lambda: ("new-cluster", 0x3000))
         assert replica.replica_is_current() is False
+        # Said as what it is, not as a replica to rebuild.
+        assert "之前的数据库集群" in caplog.text and "重建副本" not in caplog.text
         monkeypatch.setattr(replica, "_replica_down_until", 0.0)
     monkeypatch.setattr(page_cache, "wal_position_of_primary", lambda: "new-cluster:0/4000")
     page_cache._bump("none")
     assert page_cache.generation_wal_position() == "new-cluster:0/4000"  # later saves move it on
+
+
+def test_after_a_point_in_time_restore_the_recorded_position_can_be_reset(db, monkeypatch, generation_store):
+    """Same cluster, positions gone back: only the operator knows it was a restore."""
+    monkeypatch.setattr(page_cache, "wal_position_of_primary", lambda: "771:5/0")
+    page_cache._bump("none")
+    monkeypatch.setattr(page_cache, "wal_position_of_primary", lambda: "771:0/3000")
+    call_command("invalidate_page_cache", stdout=io.StringIO())
+    assert page_cache.generation_wal_position() == "771:5/0"  # as for an older save
+    call_command("invalidate_page_cache", "--reset-replica-position", stdout=io.StringIO())
+    assert page_cache.generation_wal_position() == "771:0/3000"
 
 
 def test_a_request_keeps_the_generation_it_first_read(monkeypatch, generation_store):

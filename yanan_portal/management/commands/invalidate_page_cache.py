@@ -6,7 +6,19 @@ from yanan_portal import cache as page_cache
 class Command(BaseCommand):
     help = "让所有缓存的公开页面(及页脚、搜索筛选)失效,下次访问时重新生成:更新模板或恢复备份之后运行。"
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset-replica-position",
+            action="store_true",
+            help=(
+                "主库做了时间点恢复(同一数据库集群,WAL 位置回退)之后使用:按主库现在的位置重新记录,"
+                "否则只读副本要等主库写过原来的位置才会被使用。恢复到新集群时不需要。"
+            ),
+        )
+
+    def handle(self, *args, reset_replica_position=False, **options):
+        if reset_replica_position:
+            page_cache.forget_recorded_position()
         page_cache.invalidate_public_pages()
         if not page_cache.generation_written():
             raise CommandError(
