@@ -261,8 +261,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("正文"))
     def body_as_read(self, obj):
         # Sanitised on every save; again here, as for the public page, before it is marked safe.
-        # Its photos as readers get them (from the bucket, with object storage).
-        return format_html('<div class="article-body-readonly">{}</div>', images.responsive_body(sanitize_html(obj.body)))
+        return format_html('<div class="article-body-readonly">{}</div>', mark_safe(sanitize_html(obj.body)))
 
     # --- display ------------------------------------------------------------------------
 

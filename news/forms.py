@@ -100,8 +100,6 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "body" in self.fields:
             self.fields["body"].widget.config = body_editor_config()
-            # Photos at an address the editor can show (the bucket's, with object storage).
-            self.initial["body"] = images.body_for_editing(self.initial.get("body", ""))
         if self.instance.pk:
             # From the database, not the instance: a version restore starts from an old
             # instance but must be checked against the article as it is now.

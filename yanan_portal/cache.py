@@ -190,9 +190,11 @@ def generation_wal_position() -> str:
     return current_generation().partition("@")[2]
 
 
-def _new_generation() -> str:
+def _new_generation(*, reset_position: bool = False) -> str:
     """A new generation recording the primary's WAL position now, or the one recorded before
-    if that is later (``_later_position``)."""
+    if that is later (``_later_position``); with ``reset_position`` the position now, whatever
+    was recorded (invalidate_page_cache --reset-replica-position: after a point-in-time restore
+    of the same cluster, whose positions went back)."""
     if _is_process_local(caches["default"]):
         path = _generation_file()
         try:
@@ -201,7 +203,9 @@ def _new_generation() -> str:
                 # Locked, so that of two changes at once the later position is kept.
                 fcntl.flock(file, fcntl.LOCK_EX)
                 file.seek(0)
-                position = _later_position(wal_position_of_primary(), file.read().strip())
+                position = wal_position_of_primary()
+                if not reset_position:
+                    position = _later_position(position, file.read().strip())
                 file.seek(0)
                 file.truncate()
                 file.write(position)
@@ -217,24 +221,8 @@ def _new_generation() -> str:
             if pinned is not None:
                 pinned.clear()  # nothing known: read again
             return current_generation()
-    generation = _write_shared_generation(_unique_generation())
+    generation = _write_shared_generation(_unique_generation(), reset_position=reset_position)
     return _pin(generation=generation)
-
-
-def forget_recorded_position() -> None:
-    """Drop the WAL position recorded with the current generation, so that the next one records
-    the primary's as it is now even if lower: after a point-in-time restore of the same cluster
-    (its positions go back, its identifier stays), which ``_later_position`` cannot tell from
-    an older save. Followed by ``invalidate_public_pages`` (invalidate_page_cache
-    --reset-replica-position)."""
-    cache = caches["default"]
-    if _is_process_local(cache):
-        try:
-            _generation_file().write_text("")
-        except FileNotFoundError:
-            pass
-    else:
-        cache.delete(GENERATION_KEY)
 
 
 def _later_position(mine: str, recorded: str) -> str:
@@ -277,7 +265,7 @@ def _retry_unwritten_generation() -> None:
         _write_shared_generation(_unwritten_generation)
 
 
-def _write_shared_generation(generation: str) -> str:
+def _write_shared_generation(generation: str, *, reset_position: bool = False) -> str:
     """Write the generation even during FaultTolerantRedisCache's pause after an error: that
     pause is for readers, and a dropped bump would leave the old pages on every server.
     Returns the generation as written (its WAL position may be raised, ``_later_position``)."""
@@ -285,7 +273,9 @@ def _write_shared_generation(generation: str) -> str:
     cache = caches["default"]
     try:
         if isinstance(cache, FaultTolerantRedisCache):
-            generation = cache.replace_through_pause(GENERATION_KEY, lambda stored: _with_later_position(generation, stored))
+            generation = cache.replace_through_pause(
+                GENERATION_KEY, lambda stored: generation if reset_position else _with_later_position(generation, stored)
+            )
         else:
             cache.set(GENERATION_KEY, generation, timeout=None)
     except Exception as error:  # whatever the backend raises: the editor's save must go through
@@ -296,21 +286,22 @@ def _write_shared_generation(generation: str) -> str:
     return generation
 
 
-def _bump(upcoming: float | str) -> None:
-    generation = _new_generation()
+def _bump(upcoming: float | str, *, reset_position: bool = False) -> None:
+    generation = _new_generation(reset_position=reset_position)
     _remember_next_publication(generation, upcoming)
 
 
-def invalidate_public_pages() -> None:
+def invalidate_public_pages(*, reset_replica_position: bool = False) -> None:
     """Drop every cached public page: call after any change that readers can see.
 
     Bumped at once and again after the surrounding transaction commits, so a request
     that ran between the change and the commit cannot leave the old page cached. The
     next scheduled publication is looked up here, once, so that page views need not.
+    ``reset_replica_position``: see ``_new_generation``.
     """
     upcoming = _next_publication_timestamp()
-    _bump(upcoming)
-    transaction.on_commit(lambda: _bump(upcoming))
+    _bump(upcoming, reset_position=reset_replica_position)
+    transaction.on_commit(lambda: _bump(upcoming, reset_position=reset_replica_position))
 
 
 # --- Lifetime ----------------------------------------------------------------------

@@ -11,7 +11,7 @@ in its own format and in WebP. The stored name carries the master's size, e.g.
 import io
 import re
 import posixpath
-from html import escape, unescape
+from html import unescape
 from urllib.parse import unquote
 import secrets
 from dataclasses import dataclass
@@ -20,7 +20,6 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 from django.utils import timezone
-from django.utils.encoding import filepath_to_uri
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from PIL import Image, ImageOps
@@ -158,7 +157,7 @@ def media_name(src: str) -> str | None:
     if prefix is None:
         return None
     name = unquote(src[len(prefix):].split("?", 1)[0].split("#", 1)[0])
-    if not name or posixpath.normpath(name) != name or name.startswith(("/", "../")) or is_protected(name):
+    if not name or "\\" in name or posixpath.normpath(name) != name or name.startswith(("/", "../")) or is_protected(name):
         return None
     return name
 
@@ -168,26 +167,6 @@ def is_own_media_address(src: str) -> bool:
     return any(src.startswith(p) for p in _own_media_prefixes())
 
 
-def body_address(name: str) -> str:
-    """How a body stores a photo: under MEDIA_URL whatever the storage, so that a body does not
-    depend on the bucket's or CDN's address (which may change) nor hold an expiring signature;
-    pages resolve it through the storage (``responsive_body``)."""
-    return settings.MEDIA_URL + filepath_to_uri(name)
-
-
-def body_for_editing(html: str) -> str:
-    """A stored body with each photo at the storage's own address, for the editor to show it
-    (with object storage, MEDIA_URL is not served by this site)."""
-
-    def replace(match: re.Match) -> str:
-        src = unescape(match[2])
-        name = media_name(src)
-        return match[0] if name is None else f'{match[1]}"{escape(default_storage.url(name))}"'
-
-    return _BODY_SRC.sub(replace, html or "")
-
-
-_BODY_SRC = re.compile(r'(<img\b[^>]*?\ssrc=)"([^"]*)"')
 _prefixes_cache: tuple = (None, None, [])
 
 

@@ -22,6 +22,7 @@ conflict with recovery, which a hot standby does) is made again from the primary
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -204,15 +205,16 @@ def replica_is_current() -> bool:
     if not configured() or time.monotonic() < _replica_down_until:
         return False
     if isinstance(caches["default"], DummyCache):
-        required_cluster, required = _primary_cluster(), 0
-        if required_cluster is None:
-            return False
+        required_cluster, required = "", 0
     else:
         from .cache import generation_wal_position
 
         required_cluster, required = split_position(generation_wal_position())
         if required is None:
             return False  # a generation made without a position (before the replica was set up)
+    primary_cluster = _primary_cluster()
+    if primary_cluster is None:
+        return False
     try:
         cluster, replayed = replica_state()
     except DatabaseError as error:
@@ -226,21 +228,22 @@ def replica_is_current() -> bool:
         _replica_down_until = time.monotonic() + REPLICA_RETRY_SECONDS
         logger.error("DATABASE_REPLICA_URL 指向的数据库不是流复制备库,不从它读取")
         return False
+    if cluster != primary_cluster:
+        _replica_down_until = time.monotonic() + REPLICA_RETRY_SECONDS
+        logger.error(
+            "只读副本不是当前主库的备库(数据库集群标识 %s,主库 %s;主库从备份恢复到了新集群?),"
+            "不从它读取:请用 pg_basebackup 从主库重建副本",
+            cluster,
+            primary_cluster,
+        )
+        return False
     # A position recorded before positions carried their cluster ('') is taken as the
     # primary's: the next change records one with it.
-    if required_cluster and cluster != required_cluster:
+    if required_cluster and required_cluster != primary_cluster:
+        # A generation recorded before the primary moved to this cluster (written late by a
+        # worker that could not write it then): read again after the next change.
         _replica_down_until = time.monotonic() + REPLICA_RETRY_SECONDS
-        if cluster == _primary_cluster():
-            # A generation recorded before the primary moved to this cluster (written late by
-            # a worker that could not write it then): read again after the next change.
-            logger.warning("页面缓存代号记录的是之前的数据库集群的位置,下次内容更新后再读只读副本")
-        else:
-            logger.error(
-                "只读副本不是当前主库的备库(数据库集群标识 %s,主库 %s;主库从备份恢复到了新集群?),"
-                "不从它读取:请用 pg_basebackup 从主库重建副本",
-                cluster,
-                required_cluster,
-            )
+        logger.warning("页面缓存代号记录的是之前的数据库集群的位置,下次内容更新后再读只读副本")
         return False
     return required <= replayed
 
@@ -256,15 +259,20 @@ def replica_state() -> tuple[str, int | None]:
 
 def _primary_cluster() -> str | None:
     """The primary's cluster identifier, asked once per database connection (a connection
-    cannot move to another cluster); None when the primary cannot be asked."""
+    does not move to another cluster, unless a pooler or a floating address is in between:
+    then for up to CONN_MAX_AGE); None when the primary cannot be asked."""
     primary = connections["default"]
-    known = getattr(primary, "_portal_cluster", None)
-    if known is not None and primary.connection is not None and known[0] is primary.connection:
-        return known[1]
+    if primary.connection is not None and getattr(_known_cluster, "connection", None) is primary.connection:
+        return _known_cluster.cluster
     try:
         cluster = split_position(wal_position_of_primary())[0]
     except DatabaseError as error:
         logger.error("无法询问主库的数据库集群标识(%s),不读只读副本", error)
         return None
-    primary._portal_cluster = (primary.connection, cluster)
+    _known_cluster.connection, _known_cluster.cluster = primary.connection, cluster
     return cluster
+
+
+# The primary's cluster as last asked, with the connection it was asked on (connections
+# belong to a thread, so this does too).
+_known_cluster = threading.local()

@@ -42,13 +42,13 @@ _IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 
 
 def _keep_local_images(element: str, attribute: str, value: str) -> str | None:
-    # No hot-linking: an image must have been uploaded to our own media folder or bucket. It
-    # is stored under MEDIA_URL whatever the storage (images.body_address).
+    # No hot-linking: an image must have been uploaded to our own media folder or bucket. Kept
+    # at the address it was given (the bucket's with object storage: every page and editor
+    # shows it as it is), without a query, which could hold an expiring signature.
     if element == "img" and attribute == "src":
-        from .images import body_address, media_name
+        from .images import media_name
 
-        name = media_name(value)
-        return None if name is None else body_address(name)
+        return None if media_name(value) is None else value.split("?", 1)[0].split("#", 1)[0]
     return value
 
 

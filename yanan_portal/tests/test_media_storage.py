@@ -169,13 +169,9 @@ def test_with_object_storage_an_editor_puts_a_photo_in_the_body(client, reader, 
     saved = client.post(reverse("admin:news_article_add"), form_data(title="有照片", body=body))
     assert saved.status_code == 302, saved.context["adminform"].form.errors if saved.context else saved
     article = Article.objects.get(title="有照片")
-    # Kept, not dropped as a foreign image, and stored at the address that does not depend on
-    # the bucket's (the CDN or the bucket may change).
-    name = address.split("/media/", 1)[1]
-    assert f'<img src="/media/{name}" alt="走访农户">' in article.body and "amazonaws" not in article.body
-    # The editor shows it from the bucket again.
+    assert f'<img src="{address}" alt="走访农户">' in article.body  # kept, not dropped as a foreign image
     editing = client.get(reverse("admin:news_article_change", args=[article.pk])).text
-    assert html.escape(address) in editing or address in editing
+    assert address in editing  # the editor shows it from the bucket
 
     # A bucket address of a photo that is not there, or of an attachment: refused.
     for missing in (address.replace("photos/", "photos/x"), address.split("/media/")[0] + "/media/attachments/a.pdf"):

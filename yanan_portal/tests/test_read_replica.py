@@ -45,11 +45,10 @@ def reads_allowed():
 
 @pytest.fixture
 def replica_configured(monkeypatch):
-    from django.db import connections
-
     monkeypatch.setattr(replica, "configured", lambda: True)
     monkeypatch.setattr(replica, "_replica_down_until", 0.0)
-    monkeypatch.setattr(connections["default"], "_portal_cluster", None, raising=False)  # asked again
+    monkeypatch.setattr(replica, "_known_cluster", threading.local())  # asked again
+    monkeypatch.setattr(replica, "wal_position_of_primary", lambda: "771:0/1")  # the primary's cluster
 
 
 def test_router_sends_only_public_content_to_the_replica_and_only_when_allowed(reads_allowed):
@@ -146,7 +145,7 @@ def test_without_a_cache_any_answering_standby_of_the_primary_is_current(replica
         raise DatabaseError("connection refused")
 
     monkeypatch.setattr(replica, "wal_position_of_primary", primary_down)
-    monkeypatch.setattr(connection, "_portal_cluster", None)  # a new connection: asked again
+    monkeypatch.setattr(replica, "_known_cluster", threading.local())  # a new connection: asked again
     monkeypatch.setattr(replica, "replica_state", lambda: ("771", 0))
     assert replica.replica_is_current() is False  # nothing to compare with: not read, no 500
 
@@ -161,7 +160,10 @@ def test_a_replica_that_fails_is_left_alone_for_a_while(replica_configured, monk
 
     monkeypatch.setattr(replica, "replica_state", down)
     closed = []
-    monkeypatch.setattr(replica, "connections", {replica.REPLICA: type("Connection", (), {"close": lambda self: closed.append(1)})()})
+    monkeypatch.setattr(replica, "connections", {
+        "default": type("Primary", (), {"connection": None})(),
+        replica.REPLICA: type("Connection", (), {"close": lambda self: closed.append(1)})(),
+    })
     assert replica.replica_is_current() is False
     assert replica.replica_is_current() is False
     assert asked == [1]  # not asked again within REPLICA_RETRY_SECONDS
@@ -263,6 +265,10 @@ def test_a_primary_restored_into_a_new_cluster_records_its_own_position(db, monk
         assert replica.replica_is_current() is False
         # Said as what it is, not as a replica to rebuild.
         assert "之前的数据库集群" in caplog.text and "重建副本" not in caplog.text
+        # And a standby of the old cluster, which that late generation matches, is not read.
+        monkeypatch.setattr(replica, "_replica_down_until", 0.0)
+        monkeypatch.setattr(replica, "replica_state", lambda: ("old-cluster", 10 << 32))
+        assert replica.replica_is_current() is False
         monkeypatch.setattr(replica, "_replica_down_until", 0.0)
     monkeypatch.setattr(page_cache, "wal_position_of_primary", lambda: "new-cluster:0/4000")
     page_cache._bump("none")

@@ -17,9 +17,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, reset_replica_position=False, **options):
-        if reset_replica_position:
-            page_cache.forget_recorded_position()
-        page_cache.invalidate_public_pages()
+        page_cache.invalidate_public_pages(reset_replica_position=reset_replica_position)
         if not page_cache.generation_written():
             raise CommandError(
                 "缓存服务器(Redis)未能写入新的页面缓存代号:请检查 CACHE_URL 和 Redis 后重新运行;"
