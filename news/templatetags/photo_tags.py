@@ -7,12 +7,6 @@ from yanan_portal import images
 register = template.Library()
 
 
-@register.filter
-def responsive_images(html: str):
-    """Sanitised body HTML with each uploaded photo as a ``<picture>`` (srcset, lazy)."""
-    return images.responsive_body(html)
-
-
 @register.simple_tag
 def picture(image_field, alt: str = "", sizes: str = images.DEFAULT_SIZES):
     if not image_field:

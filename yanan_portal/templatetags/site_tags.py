@@ -1,7 +1,18 @@
 from django import template
 from django.utils import timezone
 
+from yanan_portal.images import responsive_body
+from yanan_portal.richtext import sanitize_html
+
 register = template.Library()
+
+
+@register.filter
+def rich_text(html: str):
+    """Editor-written HTML as readers get it: cleaned by the allowlist once more (text that
+    reached the database by another door than save(), such as update() or a restored dump,
+    is not trusted), with each of our photos as a responsive ``<picture>``."""
+    return responsive_body(sanitize_html(html))
 
 
 @register.simple_tag(takes_context=True)

@@ -280,3 +280,20 @@ def test_the_checks_catch_unsanitised_html():
             assert_inert_fragment(payload, "raw")
         with pytest.raises(AssertionError):
             assert_inert_page(f"<html><body>{payload}</body></html>", "raw")
+
+
+def test_rich_text_that_skipped_save_is_cleaned_on_the_public_page(demo, client):
+    """Text written by update(), raw SQL or a restored dump never went through save()'s
+    allowlist: the public page cleans it again."""
+    from news.models import Article as NewsArticle
+
+    article = NewsArticle.objects.published().first()
+    for model, field in rich_text_fields():
+        label = f"{model._meta.label}.{field.name}"
+        instance = article if model is NewsArticle else an_instance(model)
+        model._default_manager.filter(pk=instance.pk).update(**{field.attname: CORPUS})
+        response = client.get(instance.get_absolute_url())
+        assert response.status_code == 200, label
+        page = response.content.decode()
+        assert "安全的正文段落" in page, label
+        assert_inert_page(page, f"{label} public, written by update()")
