@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from yanan_portal.admin_mixins import EditConflictMixin, PhotoPipelineMixin
 from yanan_portal.cache import invalidate_public_pages
 
 from .models import (
@@ -19,7 +20,8 @@ from .models import (
 
 
 @admin.register(CountyBranch)
-class CountyBranchAdmin(admin.ModelAdmin):
+class CountyBranchAdmin(EditConflictMixin, PhotoPipelineMixin, admin.ModelAdmin):
+    photo_folders = {"photo": "branches"}
     list_display = ["name", "association_name", "president", "phone", "has_establishment", "last_election_year", "order"]
     list_editable = ["order"]
     list_filter = ["has_establishment", "last_election_year", "is_sample"]
@@ -41,7 +43,8 @@ class CountyBranchAdmin(admin.ModelAdmin):
 
 
 @admin.register(CouncilUnit)
-class CouncilUnitAdmin(admin.ModelAdmin):
+class CouncilUnitAdmin(EditConflictMixin, PhotoPipelineMixin, admin.ModelAdmin):
+    photo_folders = {"logo": "council"}
     list_display = ["name", "category", "role", "joined_year", "is_active", "order", "is_sample"]
     list_editable = ["order"]
     list_filter = ["is_active", "role", "category", "is_sample"]
@@ -76,7 +79,7 @@ class CouncilUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(EditConflictMixin, admin.ModelAdmin):
     list_display = ["name", "second_name", "founded_year", "staff_count", "member_count"]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "second_name", "founded_year", "merged_year", "summary", "intro"]}),
@@ -92,7 +95,7 @@ class OrganisationAdmin(admin.ModelAdmin):
         return False
 
 
-class OrderedAdmin(admin.ModelAdmin):
+class OrderedAdmin(EditConflictMixin, admin.ModelAdmin):
     list_editable = ["order", "is_active"]
     list_filter = ["is_active"]
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
 from yanan_portal.richtext import RICH_TEXT_CONFIG, sanitize_html
-from yanan_portal.uploads import image_field
+from yanan_portal.uploads import UnguessableName, image_field
 
 # The 13 county-level units of Yan'an, in the order the city lists them, with the ASCII
 # slugs used in their public URLs.
@@ -73,7 +73,7 @@ class CountyBranch(models.Model):
         _("联系电话"), max_length=30, blank=True, help_text=_("例如 0911-1234567。网页上可直接点击拨打。")
     )
     intro = ProseEditorField(_("简介"), config=RICH_TEXT_CONFIG, sanitize=sanitize_html, blank=True)
-    photo = image_field(_("照片"), upload_to="branches/")
+    photo = image_field(_("照片"), upload_to=UnguessableName("branches"))
     photo_alt = models.CharField(
         _("照片说明"), max_length=200, blank=True, help_text=_("为看不见图片的读者描述照片内容。")
     )
@@ -139,7 +139,7 @@ class CouncilUnit(models.Model):
     name = models.CharField(_("单位名称"), max_length=100, unique=True)
     category = models.CharField(_("类别"), max_length=20, choices=Category.choices, default=Category.OTHER)
     role = models.PositiveSmallIntegerField(_("理事会职务"), choices=Role.choices, default=Role.MEMBER)
-    logo = image_field(_("标志"), upload_to="council/", help_text=_("可选。JPEG、PNG、WebP 或 GIF,不超过 20 MB。"))
+    logo = image_field(_("标志"), upload_to=UnguessableName("council"), help_text=_("可选。JPEG、PNG、WebP 或 GIF,不超过 20 MB。"))
     website = models.URLField(_("网站"), blank=True, help_text=_("以 https:// 或 http:// 开头。"))
     description = models.CharField(_("简介"), max_length=200, blank=True)
     order = _order_field()

@@ -22,6 +22,7 @@ from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from yanan_portal import images
+from yanan_portal.admin_mixins import DateHierarchyMixin, PhotoPipelineMixin
 from yanan_portal.richtext import sanitize_html
 
 from . import services
@@ -157,8 +158,9 @@ class ReadableChanges(HistoricalRecordContextHelper):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(DateHierarchyMixin, PhotoPipelineMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
+    photo_folders = {"cover": "covers"}
     change_form_template = "admin/news/article/change_form.html"
     object_history_form_template = "admin/news/article/object_history_form.html"
     list_display = ["title", "channel", "status_label", "published_at", "updated_at", "is_headline", "is_pinned", "views"]
@@ -337,9 +339,6 @@ class ArticleAdmin(SimpleHistoryAdmin):
             obj.created_by = request.user
             obj.status = Article.Status.DRAFT
         obj.updated_by = request.user
-        if "cover" in form.changed_data and obj.cover and not obj.cover._committed:
-            stored = images.store_image(obj.cover.file, folder="covers")
-            obj.cover = stored.name
         if getattr(request, "_restoring_version", None):
             obj._change_reason = _("恢复历史版本")
         super().save_model(request, obj, form, change)
@@ -443,8 +442,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 if "at" in form.fields and getattr(error, "code", None) == services.TIME_ERROR:
                     form.add_error("at", _message(error))
                     return self._transition_page(request, article, action, form, change_url, status=400)
-                self.message_user(request, _message(error), messages.ERROR)  # a state refusal: back to the article
-                return HttpResponseRedirect(change_url)
+                if not data.get("comment"):
+                    self.message_user(request, _message(error), messages.ERROR)  # a state refusal: back to the article
+                    return HttpResponseRedirect(change_url)
+                # A colleague acted first: the page again, with the comment that was typed
+                # (a redirect lost it) and no button to try once more.
+                form.add_error(None, _("%(error)s 您填写的意见保留在下方,可以复制后回到文章。") % {"error": _message(error)})
+                return self._transition_page(request, article, action, form, change_url, status=409, refused=True)
             self.message_user(
                 request,
                 _("《%(title)s》已%(action)s,当前状态:%(status)s。")
@@ -462,8 +466,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
             return HttpResponseRedirect(change_url)
         return self._transition_page(request, article, action, form, change_url)
 
-    def _transition_page(self, request, article, action, form, change_url, status=200):
+    def _transition_page(self, request, article, action, form, change_url, status=200, refused=False):
         context = {
+            "refused": refused,
             **self.admin_site.each_context(request),
             "title": _("%(action)s:%(title)s") % {"action": Action(action).label, "title": article.title},
             "opts": self.opts,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yanan_portal import images
+from yanan_portal.dates import validate_date_in_range
 from yanan_portal.richtext import RICH_TEXT_CONFIG
 
 from .models import Article, ArticleEvent
@@ -173,6 +174,7 @@ class TransitionForm(forms.Form):
 
     def clean_at(self):
         at = self.cleaned_data.get("at")
+        validate_date_in_range(at)
         if at is not None and timezone.is_naive(at):
             at = timezone.make_aware(at)
         return at

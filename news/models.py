@@ -10,9 +10,10 @@ from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 
 from yanan_portal import protected_media
+from yanan_portal.dates import date_in_range_constraint, validate_date_in_range
 from yanan_portal.publishing import Publishable, PublishedQuerySet
 from yanan_portal.richtext import RICH_TEXT_CONFIG, sanitize_html
-from yanan_portal.uploads import image_field, validate_attachment
+from yanan_portal.uploads import UnguessableName, image_field, validate_attachment
 
 from .search_index import SearchDocumentField, build_document, html_to_text
 
@@ -141,7 +142,7 @@ class Article(Publishable, models.Model):
         _("摘要"), max_length=500, blank=True, help_text=_("列表和分享卡片中显示,最多 500 字。")
     )
     body = ProseEditorField(_("正文"), config=RICH_TEXT_CONFIG, sanitize=sanitize_html, blank=True)
-    cover = image_field(_("封面图片"), upload_to="covers/%Y/%m/")
+    cover = image_field(_("封面图片"), upload_to=UnguessableName("covers"))
     cover_alt = models.CharField(
         _("封面图片说明"), max_length=200, blank=True, help_text=_("为看不见图片的读者描述图片内容。")
     )
@@ -155,6 +156,7 @@ class Article(Publishable, models.Model):
         _("发布时间"),
         null=True,
         blank=True,
+        validators=[validate_date_in_range],
         help_text=_("首次发布的时间;晚于现在即为定时发布。发布后不再改写。"),
     )
     content_updated_at = models.DateTimeField(
@@ -244,6 +246,7 @@ class Article(Publishable, models.Model):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="article_published_has_time",
             ),
+            date_in_range_constraint("published_at", "article_published_at_year_range"),
         ]
 
     def __str__(self):

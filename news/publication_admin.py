@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from yanan_portal.admin_mixins import DateHierarchyMixin, EditConflictMixin
+
 from .publications import Publication, PublicationStat, TableOfContentsEntry
 
 
@@ -15,7 +17,7 @@ class TableOfContentsInline(admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
+class PublicationAdmin(DateHierarchyMixin, EditConflictMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "number", "year", "month", "rating", "status_label", "published_at", "has_pdf"]
     list_filter = ["kind", "status", "year", "is_sample", "counties", "programmes"]
     search_fields = ["title", "summary", "toc_entries__title", "toc_entries__author"]
@@ -47,14 +49,14 @@ class PublicationAdmin(admin.ModelAdmin):
     def pdf_size_display(self, obj):
         return filesizeformat(obj.pdf_size) if obj.pdf else "—"
 
-    @admin.action(description=_("立即发布所选出版物"))
+    @admin.action(description=_("立即发布所选出版物"), permissions=["change"])
     def publish_now(self, request, queryset):
         from .publication_services import publish_publications
 
         count = publish_publications(queryset=queryset)
         self.message_user(request, _("已发布 %(n)d 种出版物。") % {"n": count})
 
-    @admin.action(description=_("撤回所选出版物"))
+    @admin.action(description=_("撤回所选出版物"), permissions=["change"])
     def withdraw(self, request, queryset):
         from .publication_services import withdraw_publications
 

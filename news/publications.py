@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from yanan_portal import protected_media
+from yanan_portal.dates import date_in_range_constraint, validate_date_in_range
 from yanan_portal.publishing import Publishable, PublishedQuerySet
 from yanan_portal.uploads import ATTACHMENT_KINDS, image_field, size_and_limit
 
@@ -175,7 +176,11 @@ class Publication(Publishable, models.Model):
     )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
-        _("发布时间"), null=True, blank=True, help_text=_("在网站上公开的时间;晚于现在即为定时发布。")
+        _("发布时间"),
+        null=True,
+        blank=True,
+        validators=[validate_date_in_range],
+        help_text=_("在网站上公开的时间;晚于现在即为定时发布。"),
     )
     is_sample = models.BooleanField(
         _("示例数据"), default=False, help_text=_("演示用的示例出版物,内容不是真实资料。")
@@ -194,6 +199,7 @@ class Publication(Publishable, models.Model):
             models.Index(fields=["-year", "-month", "-number", "-id"], name="publication_order_idx"),
         ]
         constraints = [
+            date_in_range_constraint("published_at", "publication_published_at_year_range"),
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="publication_published_has_time",

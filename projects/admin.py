@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from yanan_portal.admin_mixins import DateHierarchyMixin, EditConflictMixin, PhotoPipelineMixin
+
 from .models import Award, Figure, KeyVillage, Milestone, Programme, ReadingRoom
 
 
@@ -24,7 +26,8 @@ class MilestoneInline(admin.StackedInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(EditConflictMixin, PhotoPipelineMixin, admin.ModelAdmin):
+    photo_folders = {"hero_image": "programmes"}
     list_display = ["name", "slug", "start_year", "order", "is_active"]
     list_editable = ["order", "is_active"]
     search_fields = ["name"]
@@ -40,7 +43,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Figure)
-class FigureAdmin(admin.ModelAdmin):
+class FigureAdmin(EditConflictMixin, admin.ModelAdmin):
     """Every figure in one list, for updating a year's numbers across programmes."""
 
     list_display = ["programme", "measure", "year", "value", "unit", "at_least", "is_cumulative", "is_sample"]
@@ -51,7 +54,7 @@ class FigureAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReadingRoom)
-class ReadingRoomAdmin(admin.ModelAdmin):
+class ReadingRoomAdmin(DateHierarchyMixin, EditConflictMixin, admin.ModelAdmin):
     list_display = ["name", "county", "kind", "place", "sponsor", "opened", "books", "status", "is_sample"]
     list_filter = ["county", "kind", "status", ("opened", admin.DateFieldListFilter), "is_sample"]
     list_select_related = ["county"]
@@ -60,7 +63,7 @@ class ReadingRoomAdmin(admin.ModelAdmin):
 
 
 @admin.register(KeyVillage)
-class KeyVillageAdmin(admin.ModelAdmin):
+class KeyVillageAdmin(EditConflictMixin, admin.ModelAdmin):
     list_display = ["name", "town", "county", "is_sample"]
     list_filter = ["county", "is_sample"]
     list_select_related = ["county"]
@@ -68,7 +71,7 @@ class KeyVillageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(admin.ModelAdmin):
+class AwardAdmin(EditConflictMixin, admin.ModelAdmin):
     list_display = ["product", "title", "year", "event", "place", "county", "is_sample"]
     list_filter = ["year", "county", "title", "is_sample"]
     list_select_related = ["county"]

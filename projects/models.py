@@ -8,13 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
+from yanan_portal.dates import YEAR_MAX, YEAR_MIN, validate_date_in_range
 from yanan_portal.richtext import RICH_TEXT_CONFIG, sanitize_html
-from yanan_portal.uploads import image_field
+from yanan_portal.uploads import UnguessableName, image_field
 
-# Years a figure or milestone may carry: the association was founded in 1993, but some
-# programmes report back to the years before it; anything outside is a typing error.
-YEAR_MIN = 1949
-YEAR_MAX = 2100
 YEAR_VALIDATORS = [MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
 
 SAMPLE_HELP = _("演示用的示例数据(插值或虚构),网站上标注“示例”,不作为事实展示。真实数据请勿勾选。")
@@ -51,7 +48,7 @@ class Programme(models.Model):
         related_name="programmes",
         help_text=_("合作单位中属于本会理事单位的,在这里选出,页面上会链接到理事单位名录。"),
     )
-    hero_image = image_field(_("题图"), upload_to="programmes/%Y/")
+    hero_image = image_field(_("题图"), upload_to=UnguessableName("programmes"))
     hero_alt = models.CharField(
         _("题图说明"), max_length=200, blank=True, help_text=_("为看不见图片的读者描述图片内容。")
     )
@@ -281,7 +278,7 @@ class ReadingRoom(models.Model):
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.RURAL)
     place = models.CharField(_("所在村或学校"), max_length=100, blank=True)
     sponsor = models.CharField(_("援建企业"), max_length=100, blank=True)
-    opened = models.DateField(_("启动日期"), null=True, blank=True)
+    opened = models.DateField(_("启动日期"), null=True, blank=True, validators=[validate_date_in_range])
     books = models.PositiveIntegerField(_("捐赠图书(册)"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     is_sample = models.BooleanField(_("示例数据"), default=False, help_text=SAMPLE_HELP)

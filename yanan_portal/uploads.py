@@ -1,11 +1,15 @@
 """Checks for every uploaded file: judged by its content, never by its name alone."""
 
 import io
+import secrets
 import zipfile
+from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
@@ -40,6 +44,25 @@ def _read_head(upload, size: int) -> bytes:
 
 
 IMAGE_HELP_TEXT = gettext_lazy("JPEG、PNG、WebP 或 GIF,不超过 20 MB。")
+
+
+@deconstructible
+class UnguessableName:
+    """``upload_to``: ``<folder>/<year>/<random>.<ext>``. A photo of a record that is hidden (a
+    programme not yet shown, a former council unit) must not be found by guessing its address,
+    and the name a file had on someone's computer often says what it shows."""
+
+    def __init__(self, folder: str):
+        self.folder = folder
+
+    def __call__(self, instance, filename: str) -> str:
+        extension = PurePosixPath(filename).suffix.lower()
+        if not extension[1:].isalnum() or len(extension) > 6:
+            extension = ""
+        return f"{self.folder}/{timezone.localdate():%Y}/{secrets.token_hex(12)}{extension}"
+
+    def __eq__(self, other):
+        return isinstance(other, UnguessableName) and other.folder == self.folder
 
 
 def image_field(verbose_name, *, upload_to, help_text=IMAGE_HELP_TEXT) -> models.ImageField:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from news import services
 from news.forms import CONFLICT_MESSAGE
 from news.models import Article, ArticleEvent
 from news.tests.factories import ArticleFactory, ChannelFactory
@@ -192,6 +193,24 @@ def test_illegal_transition_through_the_admin_is_refused_with_a_message(client, 
     assert "文章当前状态为“草稿”,不能执行“撤回”" in response.text
     assert client.post(transition_url(article, "explode"), {}).status_code == 404
     assert Article.objects.get(pk=article.pk).status == Status.DRAFT
+
+
+def test_a_review_comment_survives_a_colleague_acting_first(client, as_role):
+    """退回修改 written at length while another publisher published the article: the page
+    comes back with the refusal and the comment, not a redirect that threw the comment away."""
+    user = as_role(PUBLISHER)
+    article = ArticleFactory(status=Status.REVIEW, published_at=None)
+    assert client.get(transition_url(article, "send_back")).status_code == 200
+    services.publish(article=article, by=make_staff("another-publisher", PUBLISHER))
+    comment = "第一段需要补充数据来源;第二段的县名写错了。" * 10
+    response = client.post(transition_url(article, "send_back"), {"comment": comment})
+    assert response.status_code == 409
+    page = response.text
+    assert "不能执行“退回修改”" in page and "您填写的意见保留在下方" in page
+    assert f"{comment}</textarea>" in page
+    assert "确认退回修改" not in page and "返回文章" in page  # no button to try again
+    assert Article.objects.get(pk=article.pk).status == Status.PUBLISHED
+    assert user.pk != article.published_by_id
 
 
 def test_bad_schedule_time_is_a_form_error(client, as_role):
