@@ -7,28 +7,33 @@ from django import forms
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.views.main import ChangeList
+from django.forms.models import _get_foreign_key
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import images
-from .dates import year_in_range
+from .dates import YEAR_MAX, YEAR_MIN
 
 
 class DateHierarchyChangeList(ChangeList):
-    """Refuses a drill-down year outside the portal's years, as Django refuses a month 13:
+    """Refuses a drill-down year outside the portal's years (and a month or day beyond the
+    calendar's, which Django refuses only while it fits a C integer), as Django refuses a month 13:
     the list answers with its "?e=1" page. Django's own bounds fail with a 500 at year 9999
     (the next year's date cannot be made) and at year 1 (UTC is a year before)."""
 
     def get_filters(self, request):
         if self.date_hierarchy:
-            years = self.filter_params.get(f"{self.date_hierarchy}__year")
-            if years:
+            bounds = {"year": (YEAR_MIN, YEAR_MAX), "month": (1, 12), "day": (1, 31)}
+            for part, (lowest, highest) in bounds.items():
+                values = self.filter_params.get(f"{self.date_hierarchy}__{part}")
+                if not values:
+                    continue
                 try:
-                    year = int(years[-1])
+                    value = int(values[-1])
                 except ValueError as error:
                     raise IncorrectLookupParameters(error) from error
-                if not year_in_range(year):
-                    raise IncorrectLookupParameters(f"year {year} out of range")
+                if not lowest <= value <= highest:
+                    raise IncorrectLookupParameters(f"{part} {value} out of range")
         return super().get_filters(request)
 
 
@@ -61,30 +66,43 @@ EDIT_CONFLICT_MESSAGE = _(
 )
 
 
-def row_token(model, pk, *, lock: bool = False) -> str:
-    """A fingerprint of a record's row as it is in the database now; with ``lock``, the row
-    stays locked until the transaction ends (the admin saves in one), so check and save are
-    one step."""
+def record_fingerprint(model, pk, *, inline_models=(), lock: bool = False) -> str:
+    """A fingerprint of a record as the admin's change page shows it: its row, its
+    many-to-many links and the rows of its inlines (``inline_models``: (model, foreign key
+    name) pairs), as they are in the database now. With ``lock``, the record's row stays locked
+    until the transaction ends (the admin saves in one), so check and save are one step."""
     rows = model._default_manager.filter(pk=pk)
     if lock:
         rows = rows.select_for_update()
     row = rows.values().first()
-    return hashlib.sha256(repr(sorted(row.items())).encode()).hexdigest()[:32] if row else ""
+    if row is None:
+        return ""
+    parts = [sorted(row.items())]
+    for field in model._meta.many_to_many:
+        parts.append(sorted(i for i in model._default_manager.filter(pk=pk).values_list(field.name, flat=True) if i))
+    for inline_model, fk_name in inline_models:
+        parts.extend(sorted(r.items()) for r in inline_model._default_manager.filter(**{fk_name: pk}).order_by("pk").values())
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
 class EditConflictForm(forms.ModelForm):
     """Refuses to save over a change that someone else saved after this form was opened."""
 
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Set by EditConflictMixin.get_form to the admin's inlines.
+    inline_models: tuple = ()
+
+    def fingerprint(self, *, lock: bool = False) -> str:
+        return record_fingerprint(type(self.instance), self.instance.pk, inline_models=self.inline_models, lock=lock)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["edit_token"].initial = row_token(type(self.instance), self.instance.pk)
+            self.fields["edit_token"].initial = self.fingerprint()
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk and cleaned.get("edit_token") != row_token(type(self.instance), self.instance.pk, lock=True):
+        if self.instance.pk and cleaned.get("edit_token") != self.fingerprint(lock=True):
             raise ValidationError(EDIT_CONFLICT_MESSAGE, code="conflict")
         return cleaned
 
@@ -95,10 +113,25 @@ class EditConflictMixin:
 
     form = EditConflictForm
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        inline_models = tuple(
+            (inline.model, _get_foreign_key(self.model, inline.model, fk_name=inline.fk_name).name)
+            for inline in self.inlines
+        )
+        return type(form.__name__, (form,), {"inline_models": inline_models})
+
+    def _guards(self, request, obj) -> bool:
+        # Not on a read-only page, where every field in the fieldsets is shown as text.
+        return obj is not None and self.has_change_permission(request, obj)
+
+    def get_fields(self, request, obj=None):
+        fields = [name for name in super().get_fields(request, obj) if name != "edit_token"]
+        return [*fields, "edit_token"] if self._guards(request, obj) else fields
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        # Not on a read-only page, where every field in the fieldsets is shown as text.
-        if obj is None or not self.has_change_permission(request, obj) or "edit_token" in flatten_fieldsets(fieldsets):
+        if not self._guards(request, obj) or "edit_token" in flatten_fieldsets(fieldsets):
             return fieldsets
         (name, options), *rest = fieldsets
         return [(name, {**options, "fields": [*options["fields"], "edit_token"]}), *rest]

@@ -4,7 +4,7 @@ from django.urls import reverse
 from members.models import Contact, CouncilUnit, CountyBranch, Organisation
 from members.selectors import footer_contact
 from members.tests.factories import ContactFactory, CouncilUnitFactory, OrganisationFactory
-from yanan_portal.admin_mixins import row_token
+from yanan_portal.admin_mixins import record_fingerprint
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def test_county_change_form_edits_details_and_sanitises_intro(counties, staff):
             "phone": "0911-3621234",
             "intro": '<p>简介<img src="https://evil.example/x.png"><script>x</script></p>',
             "photo_alt": "",
-            "edit_token": row_token(CountyBranch, branch.pk),
+            "edit_token": record_fingerprint(CountyBranch, branch.pk),
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -55,7 +55,7 @@ def test_county_with_impossible_election_year_gets_a_form_error(counties, staff)
     branch = counties["luochuan"]
     response = staff.post(
         reverse("admin:members_countybranch_change", args=[branch.pk]),
-        {"order": 10, "last_election_year": 1950, "intro": "", "photo_alt": "", "edit_token": row_token(CountyBranch, branch.pk)},
+        {"order": 10, "last_election_year": 1950, "intro": "", "photo_alt": "", "edit_token": record_fingerprint(CountyBranch, branch.pk)},
     )
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()
@@ -128,7 +128,7 @@ def test_saving_a_contact_in_the_admin_refreshes_the_footer(staff):
     response = staff.post(
         reverse("admin:members_contact_change", args=[contact.pk]),
         {"label": "办公室电话", "kind": "phone", "value": "0911-2222222", "in_footer": "on", "order": 0, "is_active": "on",
-         "edit_token": row_token(Contact, contact.pk)},
+         "edit_token": record_fingerprint(Contact, contact.pk)},
     )
     assert response.status_code == 302
     assert footer_contact()["contacts"][0]["value"] == "0911-2222222"

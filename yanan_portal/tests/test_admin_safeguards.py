@@ -115,7 +115,8 @@ DRILL_DOWNS = [
     "query",
     ["{f}__year=9999", "{f}__year=9999&{f}__month=12", "{f}__year=9999&{f}__month=12&{f}__day=31",
      "{f}__year=1&{f}__month=1&{f}__day=1", "{f}__year=abc", "{f}__year=2024&{f}__month=13",
-     "{f}__year=99999999999999999999"],
+     "{f}__year=99999999999999999999", "{f}__year=2026&{f}__month=99999999999999999999",
+     "{f}__year=2026&{f}__month=1&{f}__day=99999999999999999999", "{f}__year=2026&{f}__month=0"],
 )
 def test_a_date_drill_down_outside_the_years_is_the_lists_error_page(client, superuser, url_name, field, query):
     url = reverse(url_name)
@@ -184,6 +185,52 @@ def test_two_editors_of_a_programme_body(client, superuser):
     assert response.status_code == 200 and "已被他人修改" in response.content.decode()
     programme.refresh_from_db()
     assert "编辑甲" in programme.body and programme.summary != "乙改了简介"
+
+
+def test_a_colleagues_change_to_the_inline_rows_is_not_undone(client, superuser):
+    """Someone else changed only a figure of the programme (in its inline, or in the figures'
+    own admin): a save from an older page would write the old figure back."""
+    from projects.tests.factories import FigureFactory
+
+    figure = FigureFactory(value=100)
+    programme = figure.programme
+    url = change_url(programme)
+    mine = posted_form(client.get(url).content.decode(), Programme)
+    figure.value = 250
+    figure.save()
+    response = client.post(url, mine | {"summary": ["只改了简介"]})
+    assert response.status_code == 200 and "已被他人修改" in response.content.decode()
+    figure.refresh_from_db()
+    assert figure.value == 250
+
+
+def test_a_colleagues_change_to_the_links_is_not_undone(client, superuser):
+    from news.publications import Publication as PublicationModel
+
+    publication = PublicationFactory()
+    url = change_url(publication)
+    mine = posted_form(client.get(url).content.decode(), PublicationModel)
+    article = ArticleFactory()
+    # Only the link table changes: the row (updated_at included) stays as it was.
+    PublicationModel.related_articles.through.objects.create(publication=publication, article=article)
+    response = client.post(url, mine | {"title": ["只改了标题"]})
+    assert response.status_code == 200 and "已被他人修改" in response.content.decode()
+    assert list(publication.related_articles.all()) == [article]
+
+
+@pytest.mark.parametrize("model_name", ["projects.Programme", "members.Rule", "projects.Figure"])
+def test_a_read_only_page_carries_no_token(client, model_name):
+    from django.apps import apps as django_apps
+
+    model = django_apps.get_model(model_name)
+    viewer = User.objects.create_user("kan", password="x", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename=f"view_{model._meta.model_name}"))
+    client.force_login(viewer)
+    from yanan_portal.tests.test_stored_xss import factory_for
+
+    instance = factory_for(model)()
+    page = client.get(change_url(instance)).content.decode()
+    assert "edit_token" not in page and "Edit token" not in page
 
 
 def test_a_form_without_its_token_is_refused(client, superuser):
