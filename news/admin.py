@@ -209,7 +209,7 @@ class ArticleAdmin(DateHierarchyMixin, PhotoPipelineMixin, SimpleHistoryAdmin):
 
     class Media:
         css = {"all": ["css/editorial-admin.css"]}
-        js = ["js/editor-zh.js", "js/article-draft.js", "js/inline-labels.js"]
+        js = ["js/editor-zh.js", "js/editor-figures.js", "js/article-draft.js", "js/inline-labels.js"]
 
     def view_on_site(self, obj):
         # 在站点上查看 would be a 404 for anything the public cannot see yet; 预览 covers that.

@@ -116,6 +116,9 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if "cover_alt" in self.fields and cleaned.get("cover") and not cleaned.get("cover_alt", "").strip():
+            # As for photos in the body: a reader who cannot see the cover is told what it shows.
+            self.add_error("cover_alt", _("有封面图片时必须填写“封面图片说明”,为看不见图片的读者描述图片内容。"))
         crafted = [name for name in WORKFLOW_FIELDS if name in self.data]
         if crafted:
             raise ValidationError(

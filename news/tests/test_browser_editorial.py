@@ -59,6 +59,10 @@ def test_editor_writes_publisher_publishes(desktop_page, settings, tmp_path):
     popup.wait_for_event("close")
     assert dialog.locator("input[name=altText]").input_value() == "工作人员在农户家中交谈"
     dialog.get_by_role("button", name="插入").click()
+    # The cursor is in the photo's caption: Enter leaves it for a new paragraph below the
+    # photo (it used to add the rest of the article to the caption; a phone has no arrow keys).
+    page.keyboard.press("Enter")
+    page.keyboard.type("调研结束后形成报告。")
     page.set_input_files("#id_attachments-0-file", str(pdf))
     # The table dialog in Chinese, its 包含表头行 choice included.
     page.click(".prose-menubar button[title=插入表格]")
@@ -70,6 +74,7 @@ def test_editor_writes_publisher_publishes(desktop_page, settings, tmp_path):
     page.wait_for_url(re.compile(r"/change/$"))
     article = Article.objects.get(title="老促会走访安塞农户")
     assert article.status == Article.Status.DRAFT and "<figure" in article.body
+    assert re.search(r"<figcaption[^>]*>走访现场</figcaption></figure>\s*<p>调研结束后形成报告。</p>", article.body), article.body
 
     assert_no_publish_button(page)
     page.click("a.workflow-submit")

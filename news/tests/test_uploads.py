@@ -345,3 +345,14 @@ def test_uploads_stay_readable_by_nginx_under_the_services_umask(editor_client, 
     for path in written:
         mode = path.stat().st_mode & 0o777
         assert mode == (0o755 if path.is_dir() else 0o644), f"{path.relative_to(settings.MEDIA_ROOT)}: {oct(mode)}"
+
+
+def test_a_cover_needs_its_description(client, settings):
+    client.force_login(make_staff("bianji-cover", EDITOR))
+    cover = SimpleUploadedFile("封面.jpg", jpeg_bytes((800, 600)), content_type="image/jpeg")
+    response = client.post(reverse("admin:news_article_add"), form_data(title="无说明的封面", cover=cover, cover_alt=" "))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["cover_alt"] == ["有封面图片时必须填写“封面图片说明”,为看不见图片的读者描述图片内容。"]
+    assert not Article.objects.filter(title="无说明的封面").exists()
+    # Without a cover, no description is asked for.
+    assert client.post(reverse("admin:news_article_add"), form_data(title="没有封面")).status_code == 302
