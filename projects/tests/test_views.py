@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -140,7 +141,7 @@ def test_programme_page_shows_figures_with_source_and_date_chart_and_table(reade
     assert html.count('class="chart-point') == 2
     # The same data as a table, the sample row marked.
     assert "累计培训海员历年数据表" in html
-    assert '<th scope="row">2021年</th>' in html
+    assert re.search(r'<th scope="row">2021年</th>\s*<td data-label="数值">', html)
     assert "示例" in html and "标注“示例”" in html
     # Timeline, partners, start year.
     assert '<time datetime="2023-10">2023年10月</time>' in html
@@ -214,7 +215,7 @@ def test_reading_room_counts_by_county_add_up_to_the_total_and_the_bar(reader):
     ]
     assert sum(r.total for r in summary.by_county) == summary.launched == 4
     assert '<progress id="rooms-progress" class="progress" max="10" value="4">4 / 10</progress>' in html
-    assert '<td class="rooms-total">4</td>' in html
+    assert '<td data-label="合计" class="rooms-total">4</td>' in html
     assert "完成 40%" in html
     assert "筹建书社" in html and "筹建中" in html  # listed but not counted
 
@@ -232,7 +233,7 @@ def test_demo_data_shows_35_of_100_reading_rooms_in_13_counties(reader):
     assert "已启动 <strong>35</strong> 个 / 目标 100 个" in html
     assert len(summary.by_county) == 13
     assert sum(r.total for r in summary.by_county) == summary.rural + summary.campus == 35
-    assert '<td class="rooms-total">35</td>' in html
+    assert '<td data-label="合计" class="rooms-total">35</td>' in html
     # The headline figure (from the Figure table) agrees with the rows.
     assert selectors.programme_cards()[2].headline.value == 35
 

@@ -243,6 +243,14 @@ SPLIT_JS = """(selector) => [...document.querySelectorAll(selector)].filter(el =
 
 FIGURE_PAGES = ["/", "/about/", "/about/leadership/", "/branches/"]
 
+# Every cell of the table lies inside the box it scrolls in, and nothing is left to scroll to.
+TABLE_FITS_JS = """(table) => {
+    const box = table.closest(".table-scroll").getBoundingClientRect();
+    return table.closest(".table-scroll").scrollWidth <= box.width + 1
+        && [...table.querySelectorAll("th, td")].every(cell => cell.getBoundingClientRect().right <= box.right + 1);
+}"""
+LABEL_JS = "(cell) => getComputedStyle(cell, '::before').content.split(' / ')[0]"
+
 
 CHART_LABEL_PX_JS = """() => Math.min(...[...document.querySelectorAll("svg.chart text")].map(t => {
     const svg = t.closest("svg");
@@ -289,9 +297,20 @@ def test_large_text_keeps_numbers_and_names_whole_and_tables_inside_the_page(chr
         if url in programmes:
             expect(page.locator(".scroll-hint").first).to_have_text("图表较宽,可左右滑动查看全部年份。")
             expect(page.locator(".scroll-hint").first).to_be_visible()
-        # A wide table or chart scrolls inside its own box, which the keyboard can reach.
+        # A wide chart scrolls inside its own box, which the keyboard can reach.
         for region in page.locator(".table-scroll, .chart-scroll").all():
             assert region.get_attribute("tabindex") == "0" and region.get_attribute("aria-label")
             assert region.evaluate("el => el.getBoundingClientRect().right") <= 360
+        # A table does not: its rows stack as cards, no column is cut off at the screen's edge and
+        # each cell shows its column's name.
+        for table in page.locator("table.stacked-table").all():
+            assert table.evaluate(TABLE_FITS_JS), f"{url}: a table is cut off at 字号 {size}"
+            cell = table.locator("td[data-label]").first
+            assert cell.evaluate(LABEL_JS) == f'"{cell.get_attribute("data-label")}:"', url
+        if url == "/about/leadership/":
+            # Stacked, it is still a table to a screen reader: rows, row headers and cells.
+            table = page.get_by_role("table", name="延安市老促会领导班子")
+            row = table.get_by_role("row").filter(has=page.get_by_role("rowheader", name="会长"))
+            expect(row.get_by_role("cell", name="杨霄")).to_be_visible()
     assert_no_console_errors(page)
     page.context.close()
