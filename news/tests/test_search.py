@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
+from django.utils.html import escape
 
 from members.models import CountyBranch
 from news import demo as news_demo
@@ -350,6 +351,18 @@ def test_empty_page_offers_suggestions(reader):
     assert "找到" not in html
     html = reader.get("/search/", {"q": "不存在的词语"}).content.decode()
     assert "没有找到相关文章" in html and "大家都在搜" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["%", "*", "😀🇨🇳👍", "！？。……", "% _ %% \\%", "<>"])
+def test_a_query_of_symbols_only_is_answered(reader, query):
+    """Nothing in it can be searched for: the reader is told so instead of seeing the start page."""
+    html = reader.get("/search/", {"q": query}).content.decode()
+    notice = re.search(r'<p class="notice search-count" role="status">“(.*?)”里没有可以搜索的文字或数字。', html)
+    assert notice and notice.group(1) == escape(parse_query(query).text)
+    assert "大家都在搜" in html and "找到 <strong>" not in html
+    html = reader.get("/search/", {"q": "不存在的词语"}).content.decode()
+    assert "没有可以搜索的文字" not in html
 
 
 BAD_QUERIES = [
