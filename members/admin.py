@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from yanan_portal.admin_mixins import EditConflictMixin, PhotoPipelineMixin
+from yanan_portal.admin_mixins import EditConflictMixin, PhotoPipelineMixin, RichTextAdminMixin
 from yanan_portal.cache import invalidate_public_pages
 
 from .models import (
@@ -20,7 +20,7 @@ from .models import (
 
 
 @admin.register(CountyBranch)
-class CountyBranchAdmin(EditConflictMixin, PhotoPipelineMixin, admin.ModelAdmin):
+class CountyBranchAdmin(RichTextAdminMixin, EditConflictMixin, PhotoPipelineMixin, admin.ModelAdmin):
     photo_folders = {"photo": "branches"}
     list_display = ["name", "association_name", "president", "phone", "has_establishment", "last_election_year", "order"]
     list_editable = ["order"]
@@ -79,7 +79,7 @@ class CouncilUnitAdmin(EditConflictMixin, PhotoPipelineMixin, admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(EditConflictMixin, admin.ModelAdmin):
+class OrganisationAdmin(RichTextAdminMixin, EditConflictMixin, admin.ModelAdmin):
     list_display = ["name", "second_name", "founded_year", "staff_count", "member_count"]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "second_name", "founded_year", "merged_year", "summary", "intro"]}),
@@ -114,7 +114,7 @@ class PositionAdmin(OrderedAdmin):
 
 
 @admin.register(Rule)
-class RuleAdmin(OrderedAdmin):
+class RuleAdmin(RichTextAdminMixin, OrderedAdmin):
     list_display = ["name", "summary", "order", "is_active"]
     search_fields = ["name", "summary"]
 

@@ -22,7 +22,7 @@ from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from yanan_portal import images
-from yanan_portal.admin_mixins import DateHierarchyMixin, PhotoPipelineMixin
+from yanan_portal.admin_mixins import DateHierarchyMixin, PhotoPipelineMixin, RichTextAdminMixin, may_edit_rich_text
 from yanan_portal.richtext import sanitize_html
 
 from . import services
@@ -158,7 +158,7 @@ class ReadableChanges(HistoricalRecordContextHelper):
 
 
 @admin.register(Article)
-class ArticleAdmin(DateHierarchyMixin, PhotoPipelineMixin, SimpleHistoryAdmin):
+class ArticleAdmin(RichTextAdminMixin, DateHierarchyMixin, PhotoPipelineMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     photo_folders = {"cover": "covers"}
     change_form_template = "admin/news/article/change_form.html"
@@ -209,7 +209,7 @@ class ArticleAdmin(DateHierarchyMixin, PhotoPipelineMixin, SimpleHistoryAdmin):
 
     class Media:
         css = {"all": ["css/editorial-admin.css"]}
-        js = ["js/editor-zh.js", "js/editor-figures.js", "js/article-draft.js", "js/inline-labels.js"]
+        js = ["js/article-draft.js", "js/inline-labels.js"]
 
     def view_on_site(self, obj):
         # 在站点上查看 would be a 404 for anything the public cannot see yet; 预览 covers that.
@@ -481,7 +481,8 @@ class ArticleAdmin(DateHierarchyMixin, PhotoPipelineMixin, SimpleHistoryAdmin):
 
     def photo_picker_view(self, request):
         """The 浏览… window of the editor's 插入图片 dialog: upload one photo, hand it back."""
-        if not (request.user.has_perm("news.add_article") or request.user.has_perm("news.change_article")):
+        # Every rich-text editor offers it (programmes, counties, the association's pages …).
+        if not may_edit_rich_text(request.user):
             raise PermissionDenied
         form = PhotoUploadForm(request.POST or None, request.FILES or None)
         context = {

@@ -1,23 +1,13 @@
 """Forms of the editorial admin: the article form with its edit lock, transitions, photos."""
 
-import html as html_lib
-import logging
-import re
-
 from django import forms
-from django.core.exceptions import SuspiciousFileOperation, ValidationError
-from django.core.files.storage import default_storage
-from django.urls import reverse_lazy
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yanan_portal import images
 from yanan_portal.dates import validate_date_in_range
-from yanan_portal.richtext import RICH_TEXT_CONFIG
 
 from .models import Article, ArticleEvent
-
-logger = logging.getLogger(__name__)
 
 CONFLICT_MESSAGE = _(
     "此文章已被他人修改(可能是另一位同事刚刚保存)。为避免覆盖对方的修改,本次保存未执行。"
@@ -25,69 +15,6 @@ CONFLICT_MESSAGE = _(
 )
 # Fields that only the workflow services write; a form that carries them was crafted.
 WORKFLOW_FIELDS = ("status", "published_at", "published_by", "review_comment", "version")
-
-_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-_SRC = re.compile(r'\ssrc\s*=\s*["\']?([^"\'\s>]*)', re.IGNORECASE)
-_ALT = re.compile(r'\salt\s*=\s*"([^"]*)"', re.IGNORECASE)
-
-
-def body_editor_config() -> dict:
-    # The editor's 插入图片 dialog gets a 浏览… button that opens our photo upload page.
-    extensions = dict(RICH_TEXT_CONFIG["extensions"])
-    extensions["Figure"] = {"pickerUrl": reverse_lazy("admin:news_article_photo_picker")}
-    return {"extensions": extensions}
-
-
-def check_body_images(html: str) -> None:
-    """Refuse what the sanitiser would silently drop, so that the editor knows."""
-    errors = []
-    for tag in _IMG.findall(html or ""):
-        src = html_lib.unescape((_SRC.search(tag) or [None, ""])[1])
-        name = images.media_name(src)
-        if src.startswith("data:"):
-            errors.append(_(
-                "正文中有直接粘贴进来的图片(常见于从 Word/WPS 复制),网站不能保存这种图片。"
-                "请删除它,再用编辑器的“插入图片 → 浏览…”上传照片。"
-            ))
-        elif not images.is_own_media_address(src):
-            errors.append(_(
-                "正文中有来自其他网站的图片(%(src)s),网站不引用外部图片。"
-                "请先下载,再用“插入图片 → 浏览…”上传。"
-            ) % {"src": src[:80]})
-        elif name is None or not _is_uploaded_photo(name):
-            # A copy of another page's image address, or a photo deleted since: readers
-            # would see a broken image.
-            errors.append(_(
-                "正文中的图片 %(src)s 在网站上找不到(可能是从别处复制来的地址,或照片已被删除)。"
-                "请删除它,再用“插入图片 → 浏览…”上传照片。"
-            ) % {"src": src[:80]})
-        else:
-            alt = _ALT.search(tag)
-            if not alt or not alt.group(1).strip():
-                errors.append(_("每张图片都要填写“替代文字”(为看不见图片的读者描述图片内容)。"))
-    if errors:
-        raise ValidationError(list(dict.fromkeys(str(e) for e in errors)))
-
-
-def _is_uploaded_photo(name: str) -> bool:
-    """A photo of the public media (``images.media_name`` has refused anything else) that is in
-    storage."""
-    try:
-        return default_storage.exists(name)
-    except SuspiciousFileOperation:
-        return False
-    except Exception as error:
-        if not _storage_unavailable(error):
-            raise
-        # Not the editor's fault: the save goes through rather than fail over a check.
-        logger.warning("无法检查正文图片是否存在(%s):%s", error, name)
-        return True
-
-
-def _storage_unavailable(error: Exception) -> bool:
-    """The storage could not be asked: the file system, or object storage (botocore's errors:
-    unreachable, refused, no permission to look)."""
-    return isinstance(error, OSError) or type(error).__module__.startswith("botocore")
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -99,8 +26,6 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "body" in self.fields:
-            self.fields["body"].widget.config = body_editor_config()
         if self.instance.pk:
             # From the database, not the instance: a version restore starts from an old
             # instance but must be checked against the article as it is now.
@@ -108,11 +33,6 @@ class ArticleAdminForm(forms.ModelForm):
                 Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
             )
             self.fields["lock_version"].initial = current
-
-    def clean_body(self):
-        body = self.cleaned_data.get("body", "")
-        check_body_images(body)
-        return body
 
     def clean(self):
         cleaned = super().clean()

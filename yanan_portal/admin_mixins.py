@@ -1,5 +1,5 @@
 """Admin behaviour shared by the apps: the date drill-down's years, photos through the photo
-pipeline, and edits that cannot overwrite each other."""
+pipeline, one rich-text editor for every text, and edits that cannot overwrite each other."""
 
 import hashlib
 
@@ -10,9 +10,14 @@ from django.contrib.admin.views.main import ChangeList
 from django.forms.models import _get_foreign_key
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
 
 from . import images
 from .dates import YEAR_MAX, YEAR_MIN
+from .richtext import body_editor_config, check_body_images
+
+# Scripts of the editor wherever it appears: Chinese toolbar names, and writing on after a photo.
+RICH_TEXT_EDITOR_JS = ["js/editor-zh.js", "js/editor-figures.js"]
 
 
 class DateHierarchyChangeList(ChangeList):
@@ -64,6 +69,40 @@ EDIT_CONFLICT_MESSAGE = _(
     "此内容已被他人修改(可能是另一位同事刚刚保存)。为避免覆盖对方的修改,本次保存未执行。"
     "您填写的内容仍保留在下方:请先复制您的修改,再重新打开本页,合并后保存。"
 )
+
+
+def may_edit_rich_text(user) -> bool:
+    """Whether ``user`` may write some rich text (an article, a programme's introduction …),
+    and so upload a photo for it through the editor's 浏览… window."""
+    from django.apps import apps
+
+    if not (user.is_active and user.is_staff):
+        return False
+    if user.has_perm("news.add_article"):
+        return True
+    return any(
+        user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}")
+        for model in apps.get_models()
+        if any(isinstance(field, ProseEditorField) for field in model._meta.concrete_fields)
+    )
+
+
+class RichTextAdminMixin:
+    """The article's editor for every rich text (a programme's introduction, a county's, the
+    association's, a rule): Chinese toolbar names, 插入图片 with its 浏览… upload (through the
+    photo pipeline), Enter leaving a photo's caption, and the same refusal of pasted, foreign or
+    undescribed photos, which the sanitiser would otherwise drop without a word."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, ProseEditorField) and formfield is not None:
+            formfield.widget.config = body_editor_config()
+            formfield.validators.append(check_body_images)
+        return formfield
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=RICH_TEXT_EDITOR_JS)
 
 
 def record_fingerprint(model, pk, *, inline_models=(), lock: bool = False) -> str:

@@ -4,6 +4,7 @@ high-contrast and large-text modes that the header offers."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 from django.core.management import call_command
 
 AXE_OPTIONS = {
@@ -101,3 +102,53 @@ def test_every_programme_page_passes_axe_in_both_colour_modes(phone_page, live_s
             phone_page.goto(path)
             assert f"contrast-{contrast}" in phone_page.locator("html").get_attribute("class")
             assert axe_violations(phone_page) == "", (contrast, path)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_programme_introduction_gets_a_photo_as_an_article_does(desktop_page, tmp_path):
+    """Not only articles: whoever keeps a programme's page writes it in the same editor, in
+    Chinese, uploads a photo from inside it and writes on below the photo."""
+    from django.contrib.auth.models import Permission
+    from PIL import Image
+
+    from news.tests.roles import log_in, make_staff
+    from projects.models import Programme
+
+    call_command("load_demo", verbosity=0)
+    keeper = make_staff("xiangmu", None)
+    keeper.is_staff = True
+    keeper.save()
+    keeper.user_permissions.add(*Permission.objects.filter(codename__in=["view_programme", "change_programme"]))
+    photo = tmp_path / "书社.jpg"
+    Image.new("RGB", (1200, 900), (200, 120, 40)).save(photo)
+    page = desktop_page
+    log_in(page, "xiangmu")
+    programme = Programme.objects.get(slug="reading-rooms")
+    page.goto(f"/admin/projects/programme/{programme.pk}/change/")
+    body = page.locator(".tiptap.ProseMirror").first
+    body.click()
+    page.keyboard.press("Control+End")
+    page.click(".prose-menubar button[title=插入图片]")
+    dialog = page.locator("dialog[open]")
+    with page.expect_popup() as popup_info:
+        dialog.get_by_text("浏览…").click()
+    popup = popup_info.value
+    popup.set_input_files("#id_image", str(photo))
+    popup.fill("#id_alt", "孩子们在书社里读书")
+    popup.click("input[type=submit]")
+    popup.wait_for_event("close")
+    dialog.get_by_role("button", name="插入").click()
+    # No caption: the editor selects the whole photo, and Enter still starts a paragraph below it.
+    page.keyboard.press("Enter")
+    page.keyboard.type("书社每周开放五天。")
+    page.click("input[name=_continue]")
+    page.wait_for_url(re.compile(r"/change/$"))
+    programme.refresh_from_db()
+    assert re.search(r'<img src="/media/photos/[^"]+" alt="孩子们在书社里读书"[^>]*>.*</figure>\s*<p>书社每周开放五天。</p>$',
+                     programme.body, re.S), programme.body
+    # Readers see it on the programme's page at once (the page cache is cleared by the save).
+    page.goto("/programmes/reading-rooms/")
+    photo_on_page = page.get_by_role("img", name="孩子们在书社里读书")
+    expect(photo_on_page).to_be_visible()
+    assert photo_on_page.evaluate("img => img.complete && img.naturalWidth > 0")

@@ -1,0 +1,100 @@
+"""Every rich text in the admin is written in the article's editor: Chinese toolbar names,
+插入图片 with its 浏览… upload, Enter leaving a photo's caption, and the same refusal of photos
+that the sanitiser would otherwise drop without a word."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.models import Permission, User
+from django.core.management import call_command
+from django.urls import reverse
+from django_prose_editor.fields import ProseEditorField
+
+from projects.models import Programme
+from yanan_portal.admin_mixins import RichTextAdminMixin
+from yanan_portal.tests.admin_forms import posted_form
+
+pytestmark = pytest.mark.django_db
+
+PICKER = "/admin/news/article/photo-picker/"
+
+
+def rich_text_models():
+    """Models with a rich text that staff edit in the admin (the article's history copies are not)."""
+    return [
+        model
+        for model in apps.get_models()
+        if any(isinstance(field, ProseEditorField) for field in model._meta.concrete_fields)
+        and not model.__name__.startswith("Historical")
+    ]
+
+
+@pytest.fixture
+def superuser(client):
+    client.force_login(User.objects.create_superuser("guanli", password="x"))
+
+
+def test_every_model_with_rich_text_has_the_editor_admin():
+    models = rich_text_models()
+    assert {m._meta.label for m in models} >= {
+        "news.Article", "projects.Programme", "members.CountyBranch", "members.Organisation", "members.Rule"
+    }
+    for model in models:
+        assert isinstance(admin.site._registry[model], RichTextAdminMixin), model._meta.label
+
+
+@pytest.mark.parametrize("model", rich_text_models(), ids=lambda model: model._meta.label)
+def test_the_editor_speaks_chinese_and_uploads_photos_everywhere(client, superuser, model):
+    call_command("load_demo", verbosity=0)
+    instance = model._default_manager.order_by("pk").first()
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[instance.pk])
+    html = client.get(url).content.decode()
+    for script in ["js/editor-zh.js", "js/editor-figures.js"]:
+        assert html.count(script.removesuffix(".js")) == 1, script
+    # The 插入图片 dialog's 浏览… button opens the photo upload window.
+    assert f"&quot;pickerUrl&quot;:&quot;{PICKER}&quot;" in html
+
+
+@pytest.mark.parametrize(
+    "photo, message",
+    [
+        ('<img src="https://example.com/a.jpg" alt="外链">', "来自其他网站的图片"),
+        ('<img src="data:image/png;base64,iVBORw0KGgo=" alt="粘贴">', "直接粘贴进来的图片"),
+        ('<img src="/media/photos/2024/01/none.jpg" alt="不存在">', "在网站上找不到"),
+    ],
+)
+def test_a_photo_the_site_would_drop_is_refused_in_a_programme_text(client, superuser, photo, message):
+    call_command("load_demo", verbosity=0)
+    programme = Programme.objects.get(slug="seafarers")
+    before = programme.body
+    url = reverse("admin:projects_programme_change", args=[programme.pk])
+    form = posted_form(client.get(url).content.decode(), Programme)
+    typed = f"<p>新写的一段介绍。</p><figure>{photo}<figcaption>说明</figcaption></figure>"
+    response = client.post(url, form | {"body": [typed]})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert message in page and "新写的一段介绍" in page  # told why, and nothing typed is lost
+    programme.refresh_from_db()
+    assert programme.body == before
+
+
+def staff_with(*codenames):
+    user = User.objects.create_user("bianji", password="x", is_staff=True)
+    for codename in codenames:
+        user.user_permissions.add(Permission.objects.get(codename=codename))
+    return user
+
+
+@pytest.mark.parametrize(
+    "codenames, status",
+    [
+        (["change_programme"], 200),
+        (["change_countybranch"], 200),
+        (["add_article"], 200),
+        (["view_programme", "view_article", "change_figure"], 403),
+        ([], 403),
+    ],
+)
+def test_whoever_writes_some_rich_text_may_upload_a_photo_for_it(client, codenames, status):
+    client.force_login(staff_with(*codenames))
+    assert client.get(PICKER).status_code == status
