@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from yanan_portal.admin_mixins import DateHierarchyMixin, EditConflictMixin
+from yanan_portal.admin_mixins import DateHierarchyMixin, EditConflictMixin, PhotoPipelineMixin
 
 from .publications import Publication, PublicationStat, TableOfContentsEntry
 
@@ -17,7 +17,8 @@ class TableOfContentsInline(admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(DateHierarchyMixin, EditConflictMixin, admin.ModelAdmin):
+class PublicationAdmin(DateHierarchyMixin, EditConflictMixin, PhotoPipelineMixin, admin.ModelAdmin):
+    photo_folders = {"cover": "publications/covers"}
     list_display = ["title", "kind", "number", "year", "month", "rating", "status_label", "published_at", "has_pdf"]
     list_filter = ["kind", "status", "year", "is_sample", "counties", "programmes"]
     search_fields = ["title", "summary", "toc_entries__title", "toc_entries__author"]

@@ -23,7 +23,7 @@ from PIL import Image
 from yanan_portal import protected_media
 from yanan_portal.dates import date_in_range_constraint, validate_date_in_range
 from yanan_portal.publishing import Publishable, PublishedQuerySet
-from yanan_portal.uploads import ATTACHMENT_KINDS, image_field, size_and_limit
+from yanan_portal.uploads import ATTACHMENT_KINDS, UnguessableName, image_field, size_and_limit
 
 # Scanned magazine issues are larger than ordinary attachments (50 MB).
 PDF_MAX_BYTES = 100 * 1024 * 1024
@@ -85,7 +85,10 @@ def _pdf_path(instance, filename: str) -> str:
 
 
 def _cover_path(instance, filename: str) -> str:
-    return f"publications/covers/{uuid.uuid4().hex[:12]}-{PurePosixPath(filename).name}"
+    # As every other picture's (the migrations name this function): no trace of the name the
+    # scan had on someone's computer. Covers uploaded in the admin go through the photo
+    # pipeline (PublicationAdmin.photo_folders) and arrive here already renamed and cleaned.
+    return UnguessableName("publications/covers")(instance, filename)
 
 
 class PublicationQuerySet(PublishedQuerySet):

@@ -265,18 +265,33 @@ def phone_photo() -> bytes:
 
 @pytest.mark.parametrize(
     "model, field, folder",
-    [(Programme, "hero_image", "programmes"), (CountyBranch, "photo", "branches")],
+    [
+        (Programme, "hero_image", "programmes"),
+        (CountyBranch, "photo", "branches"),
+        (Publication, "cover", "publications/covers"),
+    ],
 )
 def test_a_photo_uploaded_in_the_admin_loses_its_name_and_position(client, superuser, settings, model, field, folder):
-    instance = ProgrammeFactory() if model is Programme else CountyBranch.objects.first()
+    instance = {Programme: ProgrammeFactory, Publication: PublicationFactory}.get(model, CountyBranch.objects.first)()
     form = posted_form(client.get(change_url(instance)).content.decode(), model)
     upload = SimpleUploadedFile("新项目规划图.jpg", phone_photo(), content_type="image/jpeg")
-    response = client.post(change_url(instance), {**form, field: upload})
+    response = client.post(change_url(instance), {**form, field: upload, f"{field}_alt": "封面说明"})
     assert response.status_code == 302, response.content.decode()[:3000]
-    name = getattr(model.objects.get(pk=instance.pk), field).name
+    saved = model.objects.get(pk=instance.pk)
+    name = getattr(saved, field).name
     assert name.startswith(f"{folder}/") and "规划图" not in name
     with Image.open(settings.MEDIA_ROOT / name) as stored:
         assert not stored.getexif() and stored.size == (1000, 700)
+    if model is Publication:  # the shelf's thumbnail is made from the cleaned photo
+        assert saved.cover_thumb and "规划图" not in saved.cover_thumb.name
+        with Image.open(settings.MEDIA_ROOT / saved.cover_thumb.name) as thumb:
+            assert not thumb.getexif()
+
+
+def test_a_publication_cover_saved_by_another_door_keeps_no_original_name():
+    publication = PublicationFactory(cover=SimpleUploadedFile("内部稿-未定.jpg", phone_photo()))
+    assert publication.cover.name.startswith("publications/covers/") and publication.cover.name.endswith(".jpg")
+    assert "内部稿" not in publication.cover.name and "内部稿" not in publication.cover_thumb.name
 
 
 def test_a_photo_saved_by_another_door_gets_an_unguessable_name():
