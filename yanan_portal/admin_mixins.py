@@ -16,8 +16,9 @@ from . import images
 from .dates import YEAR_MAX, YEAR_MIN
 from .richtext import body_editor_config, check_body_images
 
-# Scripts of the editor wherever it appears: Chinese toolbar names, and writing on after a photo.
-RICH_TEXT_EDITOR_JS = ["js/editor-zh.js", "js/editor-figures.js"]
+# Scripts of the editor wherever it appears: Chinese toolbar names, writing on after a photo,
+# and the text the browser's 返回 brings back shown in the editor.
+RICH_TEXT_EDITOR_JS = ["js/editor-zh.js", "js/editor-figures.js", "js/editor-restore.js"]
 
 
 class DateHierarchyChangeList(ChangeList):

@@ -39,7 +39,7 @@ def test_county_change_form_edits_details_and_sanitises_intro(counties, staff):
             "last_election_year": 2024,
             "address": "洛川县凤栖街道",
             "phone": "0911-3621234",
-            "intro": '<p>简介<img src="https://evil.example/x.png"><script>x</script></p>',
+            "intro": '<p>简介<script>x</script></p>',
             "photo_alt": "",
             "edit_token": record_fingerprint(CountyBranch, branch.pk),
         },
@@ -49,6 +49,20 @@ def test_county_change_form_edits_details_and_sanitises_intro(counties, staff):
     assert (branch.president, branch.has_establishment, branch.last_election_year) == ("王五", True, 2024)
     assert branch.intro == "<p>简介</p>"
     assert branch.name == "洛川县"  # read-only in the admin
+
+
+def test_county_intro_with_a_foreign_photo_is_refused_not_silently_cut(counties, staff):
+    # The sanitiser would drop it; the editor is told instead, with the text kept (as for articles).
+    branch = counties["luochuan"]
+    response = staff.post(
+        reverse("admin:members_countybranch_change", args=[branch.pk]),
+        {"order": 10, "intro": '<p>新简介<img src="https://evil.example/x.png" alt="外链"></p>', "photo_alt": "",
+         "edit_token": record_fingerprint(CountyBranch, branch.pk)},
+    )
+    assert response.status_code == 200
+    assert "来自其他网站的图片" in response.content.decode() and "新简介" in response.content.decode()
+    branch.refresh_from_db()
+    assert "新简介" not in branch.intro
 
 
 def test_county_with_impossible_election_year_gets_a_form_error(counties, staff):

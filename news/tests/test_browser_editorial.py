@@ -336,3 +336,43 @@ def test_each_new_article_keeps_its_own_copy_and_a_refused_save_keeps_it(desktop
     assert page.locator(".draft-notice").count() == 1
     assert "第二篇没保存的文章" in page.locator(".draft-notice").inner_text()
     assert page.console_errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_an_article_too_large_to_send_is_refused_and_back_keeps_it(desktop_page):
+    """A body over the 5 MB limit (photos pasted from Word) is refused before any view runs: the
+    page says why and how to get back, and the browser's 返回 finds the text as it was."""
+    page = desktop_page
+    page.context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+    channel = ChannelFactory(name="工作动态", slug="work")
+    make_staff("editor", EDITOR)
+    log_in(page, "editor")
+    page.goto("/admin/news/article/add/")
+    page.fill("#id_title", "一篇很长的调研报告")
+    page.select_option("#id_channel", str(channel.pk))
+    page.locator(".tiptap.ProseMirror").click()
+    page.keyboard.type("开头一段。")
+    # Two million characters (about 6 MB as sent): what no one types, but a paste can bring.
+    page.evaluate("""() => document.querySelector('.tiptap.ProseMirror').editor.commands
+        .insertContent('<p>' + '长'.repeat(2000000) + '</p>')""")
+    page.click("input[name=_continue]")
+    page.wait_for_load_state("load")
+    assert page.locator("h1").inner_text() == "抱歉,这个请求无法处理"
+    assert "提交的内容太大" in page.locator("main").inner_text()
+    assert page.get_by_role("link", name="重新打开编辑页面").get_attribute("href") == "/admin/news/article/add/"
+    assert not Article.objects.exists()
+
+    page.go_back()
+    page.wait_for_load_state("load")
+    assert page.input_value("#id_title") == "一篇很长的调研报告"
+    # The browser refills the form after the editor was built: the editor shows the text again.
+    body = page.locator(".tiptap.ProseMirror")
+    page.wait_for_function("() => document.querySelector('.tiptap.ProseMirror').textContent.length > 2000000")
+    assert body.evaluate("el => el.textContent.startsWith('开头一段。')")
+    # Shortened, it saves.
+    page.evaluate("""() => document.querySelector('.tiptap.ProseMirror').editor.commands
+        .setContent('<p>开头一段。</p><p>删去了粘贴进来的长内容。</p>')""")
+    page.click("input[name=_continue]")
+    page.wait_for_url(re.compile(r"/change/$"))
+    assert Article.objects.get().body == "<p>开头一段。</p><p>删去了粘贴进来的长内容。</p>"

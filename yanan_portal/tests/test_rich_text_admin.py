@@ -11,7 +11,7 @@ from django.urls import reverse
 from django_prose_editor.fields import ProseEditorField
 
 from projects.models import Programme
-from yanan_portal.admin_mixins import RichTextAdminMixin
+from yanan_portal.admin_mixins import RICH_TEXT_EDITOR_JS, RichTextAdminMixin
 from yanan_portal.tests.admin_forms import posted_form
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,7 @@ def test_the_editor_speaks_chinese_and_uploads_photos_everywhere(client, superus
     instance = model._default_manager.order_by("pk").first()
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[instance.pk])
     html = client.get(url).content.decode()
-    for script in ["js/editor-zh.js", "js/editor-figures.js"]:
+    for script in RICH_TEXT_EDITOR_JS:
         assert html.count(script.removesuffix(".js")) == 1, script
     # The 插入图片 dialog's 浏览… button opens the photo upload window.
     assert f"&quot;pickerUrl&quot;:&quot;{PICKER}&quot;" in html

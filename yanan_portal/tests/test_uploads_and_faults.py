@@ -69,6 +69,9 @@ def test_an_oversize_form_gets_a_chinese_400_page(editor_client, settings):
     assert "提交的内容太大(超过 5.0 MB)" in text
     assert "<h1>抱歉,这个请求无法处理</h1>" in text
     assert Article.objects.count() == 0
+    # The way back to the editing page, not only to the public home page.
+    assert "请点浏览器的“返回”按钮回到编辑页面" in text
+    assert f'<a class="button" href="{reverse("admin:news_article_add")}">重新打开编辑页面</a>' in text
 
 
 @pytest.fixture
@@ -91,6 +94,7 @@ def test_an_oversize_public_post_is_refused_the_same_way(csrf_client, settings):
     response = client.post("/", {"x": "a" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)})
     assert response.status_code == 400
     assert "提交的内容太大" in response.content.decode()
+    assert "编辑页面" not in response.content.decode() and 'href="/">返回网站首页' in response.content.decode()
 
 
 def test_too_many_fields_get_a_chinese_400_page(csrf_client, settings):
