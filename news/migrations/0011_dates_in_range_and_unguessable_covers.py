@@ -7,6 +7,27 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+# The bounds of the checks added below (yanan_portal.dates.date_in_range_constraint).
+EARLIEST = datetime.datetime(1948, 1, 1, tzinfo=datetime.timezone.utc)
+AFTER_LATEST = datetime.datetime(2102, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+def repair_publish_times_out_of_range(apps, schema_editor):
+    """A publish time typed as year 1 or 9999 before the checks existed would stop the checks
+    from being added (and made every public list fail). Such a time takes the record's creation
+    time, the nearest fact we have; each repaired record is named so that staff can set it."""
+    for model_name in ("Article", "Publication"):
+        model = apps.get_model("news", model_name)
+        wrong = model.objects.filter(models.Q(published_at__lt=EARLIEST) | models.Q(published_at__gte=AFTER_LATEST))
+        for record in wrong.only("pk", "title", "published_at", "created_at"):
+            print(
+                f"\n  {model_name} {record.pk} “{record.title}”: 发布时间 {record.published_at:%Y-%m-%d %H:%M} "
+                f"超出 1949–2100 年,已改为创建时间 {record.created_at:%Y-%m-%d %H:%M},请在后台核对。",
+                end="",
+            )
+            model.objects.filter(pk=record.pk).update(published_at=record.created_at)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -37,6 +58,7 @@ class Migration(migrations.Migration):
             name='published_at',
             field=models.DateTimeField(blank=True, help_text='在网站上公开的时间;晚于现在即为定时发布。', null=True, validators=[yanan_portal.dates.validate_date_in_range], verbose_name='发布时间'),
         ),
+        migrations.RunPython(repair_publish_times_out_of_range, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='article',
             constraint=models.CheckConstraint(condition=models.Q(('published_at__isnull', True), models.Q(('published_at__gte', datetime.datetime(1948, 1, 1, 0, 0, tzinfo=datetime.timezone.utc)), ('published_at__lt', datetime.datetime(2102, 1, 1, 0, 0, tzinfo=datetime.timezone.utc))), _connector='OR'), name='article_published_at_year_range', violation_error_message='日期的年份应在 1949 到 2100 年之间,请检查是否输错。'),

@@ -14,3 +14,31 @@ def test_no_model_change_lacks_a_migration():
         call_command("makemigrations", "--check", "--dry-run", stdout=output, stderr=output)
     except SystemExit:
         pytest.fail("makemigrations would write:\n" + output.getvalue())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publish_times_out_of_range_are_repaired_before_the_checks_are_added(capsys):
+    """A database that took a year-1 publish time before news 0011 still migrates."""
+    import datetime
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from news.models import Article
+    from news.tests.factories import ArticleFactory
+
+    good = ArticleFactory(published_at=datetime.datetime(1995, 6, 1, tzinfo=datetime.UTC))
+    wrong = ArticleFactory()
+    call_command("migrate", "news", "0010", verbosity=0)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE news_article SET published_at = %s WHERE id = %s",
+                           [datetime.datetime(1, 1, 2, tzinfo=datetime.UTC), wrong.pk])
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    finally:
+        call_command("migrate", verbosity=0)
+    wrong_now = Article.objects.get(pk=wrong.pk)
+    assert wrong_now.published_at == wrong_now.created_at
+    assert Article.objects.get(pk=good.pk).published_at.year == 1995
+    assert f"Article {wrong.pk}" in capsys.readouterr().out
