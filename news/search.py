@@ -34,11 +34,17 @@ MAX_WORDS = 8
 SUGGESTIONS = ["海员", "富硒", "书社", "十镇百村", "养老", "宝塔区", "调研报告", "老促会"]
 
 
+# What readers call a thing → the association's own word, which its articles use: 红色书屋 is
+# the common name elsewhere, the programme is 红色乡村(校园)书社.
+ALIASES = {"书屋": "书社"}
+
+
 @dataclass
 class ParsedQuery:
     text: str = ""  # the normalised, capped query as the reader sees it again
     truncated: bool = False
     words: list[str] = field(default_factory=list)  # lower-case jieba words and ASCII words
+    aliases: list[tuple[str, str]] = field(default_factory=list)  # (typed, searched instead)
 
     def __bool__(self) -> bool:
         return bool(self.words)
@@ -48,13 +54,18 @@ def parse_query(raw: str | None) -> ParsedQuery:
     text = normalize((raw or "").replace("\x00", " "))
     truncated = len(text) > MAX_QUERY_LENGTH
     text = text[:MAX_QUERY_LENGTH].strip()
+    searched, aliases = text, []
+    for typed, own in ALIASES.items():
+        if typed in searched:
+            searched = searched.replace(typed, own)
+            aliases.append((typed, own))
     found: list[str] = []
-    for match in TOKEN_RUN.finditer(text.lower()):
+    for match in TOKEN_RUN.finditer(searched.lower()):
         run = match.group()
         for word in words(run) if CJK_RUN.fullmatch(run) else [run]:
             if word not in found:
                 found.append(word)
-    return ParsedQuery(text=text, truncated=truncated, words=found[:MAX_WORDS])
+    return ParsedQuery(text=text, truncated=truncated, words=found[:MAX_WORDS], aliases=aliases)
 
 
 def _bigrams(word: str) -> list[str]:

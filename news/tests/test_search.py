@@ -358,11 +358,22 @@ def test_empty_page_offers_suggestions(reader):
 def test_a_query_of_symbols_only_is_answered(reader, query):
     """Nothing in it can be searched for: the reader is told so instead of seeing the start page."""
     html = reader.get("/search/", {"q": query}).content.decode()
-    notice = re.search(r'<p class="notice search-count" role="status">“(.*?)”里没有可以搜索的文字或数字。', html)
+    notice = re.search(r'<p class="notice search-count" role="status">“(.*?)”里没有网站能搜索的汉字、字母或数字。', html)
     assert notice and notice.group(1) == escape(parse_query(query).text)
     assert "大家都在搜" in html and "找到 <strong>" not in html
     html = reader.get("/search/", {"q": "不存在的词语"}).content.decode()
-    assert "没有可以搜索的文字" not in html
+    assert "没有网站能搜索的" not in html
+
+
+@pytest.mark.django_db
+def test_what_readers_call_a_reading_room_finds_the_associations_word(reader):
+    article = ArticleFactory(title="红色书社在宝塔区揭牌", body="<p>乡村书社开放。</p>")
+    ArticleFactory(title="富硒苹果获奖")
+    html = reader.get("/search/", {"q": "红色书屋"}).content.decode()
+    assert "“书屋”按本会的叫法“书社”搜索。" in html
+    assert f'href="{article.get_absolute_url()}"' in html and "<mark>红色书社</mark>在宝塔区揭牌" in html
+    assert 'value="红色书屋"' in html  # the box keeps what the reader typed
+    assert parse_query("书屋").aliases == [("书屋", "书社")] and parse_query("书社").aliases == []
 
 
 BAD_QUERIES = [
