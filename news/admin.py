@@ -316,12 +316,6 @@ class ArticleAdmin(RichTextAdminMixin, DateHierarchyMixin, PhotoPipelineMixin, S
                 for action in services.allowed_actions(article=obj, user=request.user)
             ]
             context["preview_url"] = reverse("news:article-preview", args=[obj.pk])
-        if request.method == "POST" and request.FILES and context.get("errors"):
-            # A form shown again with errors cannot keep the files that were chosen (browsers
-            # never pre-fill a file field): without a word, fixing the error and saving again
-            # published the article without its cover or attachment.
-            names = "、".join(file.name for file in request.FILES.values())
-            messages.warning(request, _("请重新选择这些文件后再保存:%(names)s(页面有错误时,已选的文件不会保留)。") % {"names": names})
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- saving -------------------------------------------------------------------------

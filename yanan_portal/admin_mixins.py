@@ -4,6 +4,7 @@ pipeline, one rich-text editor for every text, and edits that cannot overwrite e
 import hashlib
 
 from django import forms
+from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.views.main import ChangeList
@@ -51,12 +52,22 @@ class DateHierarchyMixin:
 
 
 class PhotoPipelineMixin:
-    """Photos uploaded through this admin are stored by ``images.store_image``: pixels only
-    (no EXIF, GPS or comments), a random name, and renditions for phones.
+    """For every admin whose form takes files. Photos uploaded through it are stored by
+    ``images.store_image``: pixels only (no EXIF, GPS or comments), a random name, and
+    renditions for phones. And a form shown again with errors names the files that were chosen.
 
     ``photo_folders`` maps an image field to its media folder."""
 
     photo_folders: dict[str, str] = {}
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if request.method == "POST" and request.FILES and context.get("errors"):
+            # A form shown again with errors cannot keep the files that were chosen (browsers
+            # never pre-fill a file field): without a word, fixing the error and saving again
+            # saved the record without its photo, cover or attachment.
+            names = "、".join(file.name for file in request.FILES.values())
+            messages.warning(request, _("请重新选择这些文件后再保存:%(names)s(页面有错误时,已选的文件不会保留)。") % {"names": names})
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
         for field, folder in self.photo_folders.items():
@@ -75,17 +86,25 @@ EDIT_CONFLICT_MESSAGE = _(
 def may_edit_rich_text(user) -> bool:
     """Whether ``user`` may write some rich text (an article, a programme's introduction …),
     and so upload a photo for it through the editor's 浏览… window."""
-    from django.apps import apps
-
     if not (user.is_active and user.is_staff):
         return False
-    if user.has_perm("news.add_article"):
-        return True
     return any(
-        user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}")
+        user.has_perm(f"{model._meta.app_label}.{action}_{model._meta.model_name}")
+        for model in rich_text_models()
+        for action in ("add", "change")
+    )
+
+
+def rich_text_models() -> list:
+    """The models with a rich text that staff write (the article's history copies are not written)."""
+    from django.apps import apps
+
+    return [
+        model
         for model in apps.get_models()
         if any(isinstance(field, ProseEditorField) for field in model._meta.concrete_fields)
-    )
+        and not getattr(model, "instance_type", None)  # simple_history's copies
+    ]
 
 
 class RichTextAdminMixin:

@@ -314,3 +314,19 @@ def test_large_text_keeps_numbers_and_names_whole_and_tables_inside_the_page(chr
             expect(row.get_by_role("cell", name="杨霄")).to_be_visible()
     assert_no_console_errors(page)
     page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_page_printed_in_high_contrast_keeps_its_table_lines(chromium, live_server, demo_content):
+    """Printing turns the page black on white, the lines of tables and cards included (they
+    were white on white paper when the reader had chosen 高对比度)."""
+    page = new_checked_page(chromium, live_server, cookies={"contrast": "high"}, **NARROW_PHONE)
+    page.goto("/about/leadership/")
+    page.emulate_media(media="print")
+    colours = page.evaluate("""() => {
+        const row = document.querySelector('.stacked-table tbody tr');
+        return [getComputedStyle(row).borderTopColor, getComputedStyle(document.body).backgroundColor];
+    }""")
+    assert colours[1] == "rgb(255, 255, 255)" and colours[0] != colours[1], colours
+    page.context.close()

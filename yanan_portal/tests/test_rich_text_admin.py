@@ -2,31 +2,24 @@
 插入图片 with its 浏览… upload, Enter leaving a photo's caption, and the same refusal of photos
 that the sanitiser would otherwise drop without a word."""
 
+import io
+
 import pytest
-from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Permission, User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import models
 from django.urls import reverse
-from django_prose_editor.fields import ProseEditorField
+from PIL import Image
 
 from projects.models import Programme
-from yanan_portal.admin_mixins import RICH_TEXT_EDITOR_JS, RichTextAdminMixin
+from yanan_portal.admin_mixins import RICH_TEXT_EDITOR_JS, PhotoPipelineMixin, RichTextAdminMixin, rich_text_models
 from yanan_portal.tests.admin_forms import posted_form
 
 pytestmark = pytest.mark.django_db
 
 PICKER = "/admin/news/article/photo-picker/"
-
-
-def rich_text_models():
-    """Models with a rich text that staff edit in the admin (the article's history copies are not)."""
-    return [
-        model
-        for model in apps.get_models()
-        if any(isinstance(field, ProseEditorField) for field in model._meta.concrete_fields)
-        and not model.__name__.startswith("Historical")
-    ]
 
 
 @pytest.fixture
@@ -91,10 +84,40 @@ def staff_with(*codenames):
         (["change_programme"], 200),
         (["change_countybranch"], 200),
         (["add_article"], 200),
+        (["add_rule"], 200),
         (["view_programme", "view_article", "change_figure"], 403),
+        (["change_historicalarticle"], 403),
         ([], 403),
     ],
 )
 def test_whoever_writes_some_rich_text_may_upload_a_photo_for_it(client, codenames, status):
     client.force_login(staff_with(*codenames))
     assert client.get(PICKER).status_code == status
+
+
+def test_every_admin_that_takes_files_names_them_again_when_the_form_has_errors():
+    """Browsers never keep a chosen file on a form shown again: every admin whose form takes
+    files (its model's or an inline's) says which ones to choose again."""
+    for model, model_admin in admin.site._registry.items():
+        forms_models = [model] + [inline.model for inline in model_admin.inlines]
+        takes_files = any(isinstance(field, models.FileField) and field.editable
+                          for each in forms_models for field in each._meta.concrete_fields)
+        if takes_files:
+            assert isinstance(model_admin, PhotoPipelineMixin), model._meta.label
+
+
+def test_a_photo_chosen_beside_a_refused_text_is_named_again(client, superuser):
+    call_command("load_demo", verbosity=0)
+    programme = Programme.objects.get(slug="seafarers")
+    url = reverse("admin:projects_programme_change", args=[programme.pk])
+    form = posted_form(client.get(url).content.decode(), Programme)
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 600), (20, 60, 120)).save(buffer, "JPEG")
+    photo = SimpleUploadedFile("海员合影.jpg", buffer.getvalue(), content_type="image/jpeg")
+    typed = '<p>新介绍</p><figure><img src="https://example.com/a.jpg" alt="外链"></figure>'
+    response = client.post(url, form | {"body": [typed], "hero_image": photo})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "来自其他网站的图片" in page and page.count('class="errorlist') == 1  # the text only
+    assert "请重新选择这些文件后再保存:海员合影.jpg" in page
+
