@@ -121,7 +121,23 @@ class ChineseDeviceAdminMixin:
 
     def get_form(self, request, obj=None, **kwargs):
         kwargs["help_texts"] = {**OTP_HELP_TEXTS, **kwargs.get("help_texts", {})}
-        return super().get_form(request, obj, **kwargs)
+        form = super().get_form(request, obj, **kwargs)
+        if "key" in form.base_fields:
+            # Ahead of the model's own check, whose message is English ("… is not valid
+            # hex-encoded data."); a field that failed here is not checked by the model again.
+            form.base_fields["key"].validators.append(_hex_key)
+        return form
+
+
+def _hex_key(value: str) -> None:
+    from binascii import Error, unhexlify
+
+    from django.core.exceptions import ValidationError
+
+    try:
+        unhexlify(value.encode())
+    except (Error, ValueError, UnicodeEncodeError):
+        raise ValidationError(_("密钥只能由 0–9 和 a–f 组成,且为双数位;留用默认值即可。"), code="invalid")
 
 
 def _register_chinese_admin(model, admin_class) -> None:

@@ -234,6 +234,22 @@ def test_two_step_verification_device_pages_speak_chinese(admin_client, model):
         assert config.status_code == 200 and "otpauth://totp/" in config.content.decode()
 
 
+@pytest.mark.parametrize("key", ["zz", "abc", "密钥", "12 34"])
+def test_a_mistyped_device_key_is_explained_in_chinese(admin_client, key):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = User.objects.get(username="admin")
+    form = {"user": user.pk, "name": "手机", "confirmed": "on", "key": key, "step": 30, "t0": 0, "digits": 6,
+            "tolerance": 1, "drift": 0, "last_t": -1, "throttling_failure_count": 0}
+    response = admin_client.post(reverse("admin:otp_totp_totpdevice_add"), form)
+    assert response.status_code == 200
+    text = _visible_text(response.content.decode())
+    assert "密钥只能由 0–9 和 a–f 组成" in text and "hex" not in text
+    assert not TOTPDevice.objects.exists()
+    form["key"] = "3132333435363738393031323334353637383930"
+    assert admin_client.post(reverse("admin:otp_totp_totpdevice_add"), form).status_code == 302
+
+
 @pytest.fixture
 def otp_admin_site(monkeypatch):
     from django_otp.admin import OTPAdminSite
