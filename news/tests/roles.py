@@ -43,3 +43,22 @@ def log_in(page, username: str) -> None:
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     page.wait_for_url(re.compile(r"/admin/$"))
+
+
+def insert_photo(page, photo, *, alt: str, caption: str = "") -> None:
+    """In the open rich-text editor: 插入图片 → 浏览…, upload ``photo`` in the window that opens,
+    and insert it where the cursor is (a Playwright page)."""
+    page.click(".prose-menubar button[title=插入图片]")
+    dialog = page.locator("dialog[open]")
+    with page.expect_popup() as popup_info:
+        dialog.get_by_text("浏览…").click()
+    popup = popup_info.value
+    popup.set_input_files("#id_image", str(photo))
+    popup.fill("#id_alt", alt)
+    if caption:
+        popup.fill("#id_caption", caption)
+    popup.click("input[type=submit]")
+    popup.wait_for_event("close")
+    # The window handed the photo and its description back to the dialog.
+    assert dialog.locator("input[name=altText]").input_value() == alt
+    dialog.get_by_role("button", name="插入").click()

@@ -9,7 +9,7 @@ from django.views.static import serve
 
 from news.models import Article, ArticleEvent
 from news.tests.factories import ChannelFactory
-from news.tests.roles import EDITOR, PASSWORD, PUBLISHER, log_in, make_staff
+from news.tests.roles import EDITOR, PASSWORD, PUBLISHER, insert_photo, log_in, make_staff
 from yanan_portal.urls import urlpatterns as site_patterns
 
 # The live server serves uploaded media as nginx does in production.
@@ -47,18 +47,7 @@ def test_editor_writes_publisher_publishes(desktop_page, settings, tmp_path):
     body = page.locator(".tiptap.ProseMirror")
     body.click()
     page.keyboard.type("老促会工作人员走访农户,了解产业发展情况。")
-    page.click(".prose-menubar button[title=插入图片]")
-    dialog = page.locator("dialog[open]")
-    with page.expect_popup() as popup_info:
-        dialog.get_by_text("浏览…").click()
-    popup = popup_info.value
-    popup.set_input_files("#id_image", str(photo))
-    popup.fill("#id_alt", "工作人员在农户家中交谈")
-    popup.fill("#id_caption", "走访现场")
-    popup.click("input[type=submit]")
-    popup.wait_for_event("close")
-    assert dialog.locator("input[name=altText]").input_value() == "工作人员在农户家中交谈"
-    dialog.get_by_role("button", name="插入").click()
+    insert_photo(page, photo, alt="工作人员在农户家中交谈", caption="走访现场")
     # The cursor is in the photo's caption: Enter leaves it for a new paragraph below the
     # photo (it used to add the rest of the article to the caption; a phone has no arrow keys).
     page.keyboard.press("Enter")

@@ -112,7 +112,7 @@ def test_a_programme_introduction_gets_a_photo_as_an_article_does(desktop_page, 
     from django.contrib.auth.models import Permission
     from PIL import Image
 
-    from news.tests.roles import log_in, make_staff
+    from news.tests.roles import insert_photo, log_in, make_staff
     from projects.models import Programme
 
     call_command("load_demo", verbosity=0)
@@ -129,16 +129,7 @@ def test_a_programme_introduction_gets_a_photo_as_an_article_does(desktop_page, 
     body = page.locator(".tiptap.ProseMirror").first
     body.click()
     page.keyboard.press("Control+End")
-    page.click(".prose-menubar button[title=插入图片]")
-    dialog = page.locator("dialog[open]")
-    with page.expect_popup() as popup_info:
-        dialog.get_by_text("浏览…").click()
-    popup = popup_info.value
-    popup.set_input_files("#id_image", str(photo))
-    popup.fill("#id_alt", "孩子们在书社里读书")
-    popup.click("input[type=submit]")
-    popup.wait_for_event("close")
-    dialog.get_by_role("button", name="插入").click()
+    insert_photo(page, photo, alt="孩子们在书社里读书")
     # No caption: the editor selects the whole photo, and Enter still starts a paragraph below it.
     page.keyboard.press("Enter")
     page.keyboard.type("书社每周开放五天。")
