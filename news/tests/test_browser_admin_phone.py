@@ -183,3 +183,26 @@ def test_an_editor_corrects_an_existing_attachment_on_a_phone(phone_page):
     assert_fits_the_screen(page)
     assert page.console_errors == []
     assert page.subresource_failures == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [768, 900, 1024])
+def test_on_a_tablet_beside_the_side_menu_the_attachments_fit_their_box(desktop_page, width):
+    """The side menu leaves the 附件 box 430–690 px of a tablet's width, less than its table needs:
+    the rows are cards there too (the box's width decides, not the screen's)."""
+    page = desktop_page
+    page.set_viewport_size({"width": width, "height": 1000})
+    make_staff("editor", EDITOR)
+    log_in(page, "editor")
+    page.goto("/admin/news/article/add/")
+    page.wait_for_load_state("load")
+    box = page.locator("#attachments-group .tabular").bounding_box()
+    assert box["width"] < 800  # beside the side menu
+    for field in ("file", "name", "order"):
+        control = page.locator(f"#id_attachments-0-{field}")
+        control.scroll_into_view_if_needed()
+        inside = control.bounding_box()
+        assert box["x"] <= inside["x"] and inside["x"] + inside["width"] <= box["x"] + box["width"] + 0.5, (field, inside, box)
+    row = page.locator("#attachments-0")
+    assert [cell["label"] for cell in row.element_handle().evaluate(CARD_LABELS)] == ["文件", "显示名称", "排序"]
