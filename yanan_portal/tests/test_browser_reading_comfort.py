@@ -250,6 +250,9 @@ TABLE_FITS_JS = """(table) => {
         && [...table.querySelectorAll("th, td")].every(cell => cell.getBoundingClientRect().right <= box.right + 1);
 }"""
 LABEL_JS = "(cell) => getComputedStyle(cell, '::before').content.split(' / ')[0]"
+SAME_SIZE_UPRIGHT_JS = """(cell) => [...cell.closest("table").querySelectorAll("th, td")].every(each =>
+    getComputedStyle(each).fontSize === getComputedStyle(document.body).fontSize
+    && getComputedStyle(each).fontStyle === "normal")"""
 
 
 CHART_LABEL_PX_JS = """() => Math.min(...[...document.querySelectorAll("svg.chart text")].map(t => {
@@ -286,6 +289,8 @@ def test_large_text_keeps_numbers_and_names_whole_and_tables_inside_the_page(chr
     page = new_checked_page(chromium, live_server, cookies={"textsize": size}, **NARROW_PHONE)
     programmes = [programme.get_absolute_url() for programme in Programme.objects.visible()]
     assert len(programmes) == 5
+    page.goto("/search/?q=%25")
+    assert page.evaluate(SPLIT_JS, ".search-form button") == []  # 搜索 on one line
     for url in FIGURE_PAGES + programmes:
         page.goto(url)
         expect(page.locator("html")).to_have_class(re.compile(rf"\btext-{size}\b"))
@@ -307,6 +312,8 @@ def test_large_text_keeps_numbers_and_names_whole_and_tables_inside_the_page(chr
             assert table.evaluate(TABLE_FITS_JS), f"{url}: a table is cut off at 字号 {size}"
             cell = table.locator("td[data-label]").first
             assert cell.evaluate(LABEL_JS) == f'"{cell.get_attribute("data-label")}:"', url
+            # At the size the reader chose, upright (Chinese has no italics: slanted is hard to read).
+            assert cell.evaluate(SAME_SIZE_UPRIGHT_JS), url
         if url == "/about/leadership/":
             # Stacked, it is still a table to a screen reader: rows, row headers and cells.
             table = page.get_by_role("table", name="延安市老促会领导班子")
