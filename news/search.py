@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .search_index import CJK_RUN, TOKEN_RUN, normalize, quote_lexeme, words
+from .search_index import CJK_RUN, TOKEN_RUN, normalize, quote_lexeme, tokenizer, words
 
 # Longer queries are cut to this many characters (after normalisation); a reader's query is
 # a few words, and a cap keeps a 10 KB query from building a huge tsquery.
@@ -283,11 +283,22 @@ class SearchSource:
 
 
 def _words_in(fields: list[str], query: ParsedQuery) -> Q:
+    """Every word of ``query`` in one of ``fields``: as typed, or a longer word by the shorter
+    words it is made of (红色书社 finds the programme 红色乡村(校园)书社 by 红色 and 书社)."""
     condition = Q()
     for word in query.words:
+        spellings = [[word]]
+        if CJK_RUN.fullmatch(word) and len(word) > 2:
+            pieces = [piece for piece in tokenizer().cut_for_search(word) if piece != word and len(piece) > 1]
+            if pieces:
+                spellings.append(pieces)
         any_field = Q()
         for name in fields:
-            any_field |= Q(**{f"{name}__icontains": word})
+            for pieces in spellings:
+                all_pieces = Q()
+                for piece in pieces:
+                    all_pieces &= Q(**{f"{name}__icontains": piece})
+                any_field |= all_pieces
         condition &= any_field
     return condition
 

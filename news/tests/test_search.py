@@ -300,7 +300,7 @@ def test_search_page_content(reader, demo):
 def test_county_branch_section(reader, demo):
     html = reader.get("/search/", {"q": "洛川"}).content.decode()
     assert "县区老促会</h2>" in html and "洛川县老促会" in html
-    assert "没有找到相关文章" in html  # no article mentions 洛川 yet
+    assert "没有找到与“洛川”相关的文章" in html  # no article mentions 洛川 yet
 
 
 @pytest.mark.django_db
@@ -350,7 +350,10 @@ def test_empty_page_offers_suggestions(reader):
     assert "大家都在搜" in html and 'href="/search/?q=%E6%B5%B7%E5%91%98"' in html
     assert "找到" not in html
     html = reader.get("/search/", {"q": "不存在的词语"}).content.decode()
-    assert "没有找到相关文章" in html and "大家都在搜" in html
+    assert '<div class="search-empty" role="status">' in html and "大家都在搜" in html
+    assert "没有找到与“不存在的词语”相关的文章" in html
+    # Not "found 0" on top of "found nothing", nor filters for nothing.
+    assert "找到 <strong>0</strong>" not in html and "筛选结果" not in html
 
 
 @pytest.mark.django_db
@@ -358,11 +361,11 @@ def test_empty_page_offers_suggestions(reader):
 def test_a_query_of_symbols_only_is_answered(reader, query):
     """Nothing in it can be searched for: the reader is told so instead of seeing the start page."""
     html = reader.get("/search/", {"q": query}).content.decode()
-    notice = re.search(r'<p class="notice search-count" role="status">“(.*?)”里没有网站能搜索的汉字、字母或数字。', html)
+    notice = re.search(r'<p class="notice search-count" role="status">无法按“(.*?)”搜索:请输入汉字、字母或数字', html)
     assert notice and notice.group(1) == escape(parse_query(query).text)
     assert "大家都在搜" in html and "找到 <strong>" not in html
     html = reader.get("/search/", {"q": "不存在的词语"}).content.decode()
-    assert "没有网站能搜索的" not in html
+    assert "无法按" not in html
 
 
 @pytest.mark.django_db
@@ -374,6 +377,15 @@ def test_what_readers_call_a_reading_room_finds_the_associations_word(reader):
     assert f'href="{article.get_absolute_url()}"' in html and "<mark>红色书社</mark>在宝塔区揭牌" in html
     assert 'value="红色书屋"' in html  # the box keeps what the reader typed
     assert parse_query("书屋").aliases == [("书屋", "书社")] and parse_query("书社").aliases == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["红色书社", "红色书屋", "书社"])
+def test_the_reading_room_programme_is_found_by_the_words_of_its_name(reader, query):
+    projects_demo.load()
+    html = reader.get("/search/", {"q": query}).content.decode()
+    assert "品牌项目</h2>" in html and ">红色乡村(校园)书社</a>" in html
+    assert ">延安海员培训</a>" not in html
 
 
 BAD_QUERIES = [
