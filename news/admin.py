@@ -441,7 +441,10 @@ class ArticleAdmin(RichTextAdminMixin, DateHierarchyMixin, PhotoPipelineMixin, S
                     return HttpResponseRedirect(change_url)
                 # A colleague acted first: the page again, with the comment that was typed
                 # (a redirect lost it) and no button to try once more.
-                form.add_error(None, _("%(error)s 您填写的意见保留在下方,可以复制后回到文章。") % {"error": _message(error)})
+                form.add_error(None, _(
+                    "%(error)s可能是同事刚刚处理了这篇文章。您填写的意见保留在下方,"
+                    "请复制后回到文章,按文章现在的状态再操作。"
+                ) % {"error": _message(error)})
                 return self._transition_page(request, article, action, form, change_url, status=409, refused=True)
             self.message_user(
                 request,

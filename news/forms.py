@@ -93,7 +93,7 @@ class TransitionForm(forms.Form):
             del self.fields["import_old"]
         if action == ArticleEvent.Action.SEND_BACK:
             self.fields["comment"].required = True
-            self.fields["comment"].help_text = _("必填:告诉编辑需要修改什么,会写入审核记录并显示在文章页面上。")
+            self.fields["comment"].help_text = _("必填:告诉编辑需要修改什么。会写入审核记录,编辑在后台打开文章时可以看到,读者看不到。")
 
     def clean_at(self):
         at = self.cleaned_data.get("at")
