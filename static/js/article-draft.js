@@ -238,8 +238,8 @@
     var offers = [];
     copies.forEach(function (found) {
       var title = isNew && found.copy.values.title ? "“" + found.copy.values.title + "”" : "本文";
-      offers.push(notice("这台电脑上保存着" + title + " " + shortTime(found.copy.savedAt) +
-        " 尚未提交的内容(例如登录过期或页面过期时未能保存的修改)。", [
+      var box = notice("这台电脑上保存着" + title + " " + shortTime(found.copy.savedAt) +
+        " 尚未提交的内容(例如登录过期、页面过期或内容太大时未能保存的修改)。", [
         ["恢复这些内容", function () {
           // One restored copy at a time, kept under its own key from now on.
           offers.forEach(function (other) { other.remove(); });
@@ -248,9 +248,24 @@
           restore(found.copy.values);
         }],
         ["丢弃", function () { store.removeItem(found.key); }]
-      ]));
+      ]);
+      offers.push(box);
+      offered.push({ values: found.copy.values, box: box });
     });
   }
+
+  // The browser's 返回 refills the form only after the page has loaded, after the offers were
+  // made (static/js/editor-restore.js then shows the text in the editor): an offer of what the
+  // form now holds again is withdrawn.
+  var offered = [];
+  document.addEventListener("prose-editor:refilled", function () {
+    var current = snapshot();
+    offered = offered.filter(function (offer) {
+      if (differs(offer.values, current)) return true;
+      offer.box.remove();
+      return false;
+    });
+  });
 
   var expiredNotice = null;
   var reloginTimer = null;
