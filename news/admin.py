@@ -22,7 +22,13 @@ from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from yanan_portal import images
-from yanan_portal.admin_mixins import DateHierarchyMixin, PhotoPipelineMixin, RichTextAdminMixin, may_edit_rich_text
+from yanan_portal.admin_mixins import (
+    DateHierarchyMixin,
+    PhotoPipelineMixin,
+    RichTextAdminMixin,
+    may_edit_rich_text,
+    show_conflict_on_top,
+)
 from yanan_portal.richtext import sanitize_html
 
 from . import services
@@ -316,6 +322,7 @@ class ArticleAdmin(RichTextAdminMixin, DateHierarchyMixin, PhotoPipelineMixin, S
                 for action in services.allowed_actions(article=obj, user=request.user)
             ]
             context["preview_url"] = reverse("news:article-preview", args=[obj.pk])
+        show_conflict_on_top(request, context)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- saving -------------------------------------------------------------------------

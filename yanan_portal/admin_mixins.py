@@ -9,7 +9,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.views.main import ChangeList
 from django.forms.models import _get_foreign_key
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
@@ -166,11 +166,33 @@ class EditConflictForm(forms.ModelForm):
         return cleaned
 
 
+def show_conflict_on_top(request, context) -> None:
+    """An edit conflict (a form error with the code "conflict") is no mistake in what was typed:
+    alone, it is the page's message, without Django's 请更正下面的错误 that sent editors looking
+    for a wrong field. For ``render_change_form``."""
+    adminform = context.get("adminform")
+    form = adminform.form if adminform else None
+    if form is None or not form.is_bound or set(form.errors) != {NON_FIELD_ERRORS}:
+        return
+    errors = form.errors.as_data()[NON_FIELD_ERRORS]
+    if any(error.code != "conflict" for error in errors):
+        return
+    if any(inline.formset.total_error_count() for inline in context.get("inline_admin_formsets", [])):
+        return
+    context["errors"] = []
+    for error in errors:
+        messages.error(request, " ".join(error.messages))
+
+
 class EditConflictMixin:
     """For a ModelAdmin: two people editing one record cannot silently overwrite each other
     (articles have their own version numbers, news.forms.ArticleAdminForm)."""
 
     form = EditConflictForm
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        show_conflict_on_top(request, context)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
