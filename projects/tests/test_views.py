@@ -349,3 +349,13 @@ def test_partners_that_are_council_units_link_to_the_directory(reader):
     assert f'<a href="/about/council/?category={college.category}">延安职业技术学院</a>' in html
     assert html.count("延安职业技术学院") == 1  # linked once, not repeated as text
     assert "已退出的单位" not in html  # inactive units vanish from public pages
+
+
+@pytest.mark.django_db
+def test_the_scroll_hint_of_a_one_year_chart_promises_no_other_years(client):
+    one_year = FigureFactory(measure="已启动书社", year=2024)
+    FigureFactory(programme=one_year.programme, measure="累计培训海员", year=2020)
+    FigureFactory(programme=one_year.programme, measure="累计培训海员", year=2024)
+    html = client.get(one_year.programme.get_absolute_url()).content.decode()
+    hints = re.findall(r'<p class="scroll-hint">(.*?)</p>', html)
+    assert sorted(hints) == ["图表较宽,可左右滑动查看。", "图表较宽,可左右滑动查看全部年份。"]
