@@ -15,17 +15,18 @@ AFTER_LATEST = datetime.datetime(2102, 1, 1, tzinfo=datetime.timezone.utc)
 def repair_publish_times_out_of_range(apps, schema_editor):
     """A publish time typed as year 1 or 9999 before the checks existed would stop the checks
     from being added (and made every public list fail). Such a time takes the record's creation
-    time, the nearest fact we have; each repaired record is named so that staff can set it."""
-    for model_name in ("Article", "Publication"):
+    time, the nearest fact we have; each repaired record is named so that staff can set it.
+    The wrong times are never read into Python: year 1 in Beijing time is a BC time in UTC,
+    which psycopg cannot read. The article's history copies are repaired too (their page
+    would fail on them)."""
+    out_of_range = models.Q(published_at__lt=EARLIEST) | models.Q(published_at__gte=AFTER_LATEST)
+    for model_name in ("Article", "Publication", "HistoricalArticle"):
         model = apps.get_model("news", model_name)
-        wrong = model.objects.filter(models.Q(published_at__lt=EARLIEST) | models.Q(published_at__gte=AFTER_LATEST))
-        for record in wrong.only("pk", "title", "published_at", "created_at"):
-            print(
-                f"\n  {model_name} {record.pk} “{record.title}”: 发布时间 {record.published_at:%Y-%m-%d %H:%M} "
-                f"超出 1949–2100 年,已改为创建时间 {record.created_at:%Y-%m-%d %H:%M},请在后台核对。",
-                end="",
-            )
-            model.objects.filter(pk=record.pk).update(published_at=record.created_at)
+        wrong = model.objects.filter(out_of_range)
+        if model_name != "HistoricalArticle":
+            for pk, title in wrong.values_list("pk", "title"):
+                print(f"\n  {model_name} {pk} “{title}”: 发布时间超出 1949–2100 年,已改为创建时间,请在后台核对。", end="")
+        wrong.update(published_at=models.F("created_at"))
 
 
 class Migration(migrations.Migration):

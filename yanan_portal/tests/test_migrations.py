@@ -30,15 +30,18 @@ def test_publish_times_out_of_range_are_repaired_before_the_checks_are_added(cap
     good = ArticleFactory(published_at=datetime.datetime(1995, 6, 1, tzinfo=datetime.UTC))
     wrong = ArticleFactory()
     call_command("migrate", "news", "0010", verbosity=0)
+    # Year 1 typed in Beijing time: on PostgreSQL a BC time in UTC, which Python cannot read.
+    year_one = "0001-01-01 00:00:00+08" if connection.vendor == "postgresql" else "0001-01-01 00:00:00"
     try:
         with connection.cursor() as cursor:
-            cursor.execute("UPDATE news_article SET published_at = %s WHERE id = %s",
-                           [datetime.datetime(1, 1, 2, tzinfo=datetime.UTC), wrong.pk])
+            for table in ("news_article", "news_historicalarticle"):
+                cursor.execute(f"UPDATE {table} SET published_at = %s WHERE id = %s", [year_one, wrong.pk])
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
     finally:
         call_command("migrate", verbosity=0)
     wrong_now = Article.objects.get(pk=wrong.pk)
     assert wrong_now.published_at == wrong_now.created_at
+    assert {h.published_at for h in wrong_now.history.all()} == {wrong_now.created_at}
     assert Article.objects.get(pk=good.pk).published_at.year == 1995
     assert f"Article {wrong.pk}" in capsys.readouterr().out
