@@ -5,8 +5,11 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
-    # Uploaded files of a test go to its own folder, never into var/media.
+    # Uploaded files of a test go to its own folder, never into var/media; so does the page
+    # cache's generation file, which a server or another test run on this checkout bumps (a
+    # test then saw one query more).
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PAGE_CACHE_GENERATION_FILE = tmp_path / "page-cache-generation"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -290,7 +290,8 @@ def _words_in(fields: list[str], query: ParsedQuery) -> Q:
         spellings = [[word]]
         if CJK_RUN.fullmatch(word) and len(word) > 2:
             pieces = [piece for piece in tokenizer().cut_for_search(word) if piece != word and len(piece) > 1]
-            if pieces:
+            # Only pieces that leave no character out: 合作社 is not found by 合作 alone.
+            if pieces and set("".join(pieces)) >= set(word):
                 spellings.append(pieces)
         any_field = Q()
         for name in fields:

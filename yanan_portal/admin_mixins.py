@@ -61,7 +61,7 @@ class PhotoPipelineMixin:
     photo_folders: dict[str, str] = {}
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if request.method == "POST" and request.FILES and context.get("errors"):
+        if request.method == "POST" and request.FILES and _form_refused(context):
             # A form shown again with errors cannot keep the files that were chosen (browsers
             # never pre-fill a file field): without a word, fixing the error and saving again
             # saved the record without its photo, cover or attachment.
@@ -164,6 +164,15 @@ class EditConflictForm(forms.ModelForm):
         if self.instance.pk and cleaned.get("edit_token") != self.fingerprint(lock=True):
             raise ValidationError(EDIT_CONFLICT_MESSAGE, code="conflict")
         return cleaned
+
+
+def _form_refused(context) -> bool:
+    """The form or one of its inlines came back with errors (an edit conflict included, which
+    show_conflict_on_top takes out of the page's ``errors``)."""
+    adminform = context.get("adminform")
+    if adminform is not None and adminform.form.is_bound and adminform.form.errors:
+        return True
+    return any(inline.formset.total_error_count() for inline in context.get("inline_admin_formsets", []))
 
 
 def show_conflict_on_top(request, context) -> None:

@@ -209,7 +209,8 @@ def test_a_kept_copy_older_than_someone_elses_save_is_refused_not_saved_over_it(
     assert page.locator("#id_title").input_value() == "编辑改了一半的标题"
     page.click("input[name=_continue]")
     page.wait_for_load_state("load")
-    assert str(CONFLICT_MESSAGE)[:20] in page.locator("#article_form").inner_text()
+    # The page's message (above the form), not a form error.
+    assert str(CONFLICT_MESSAGE)[:20] in page.locator(".messagelist .error").inner_text()
     assert page.locator("#id_title").input_value() == "编辑改了一半的标题"
     article.refresh_from_db()
     assert article.title == "他人改过的标题"

@@ -388,6 +388,14 @@ def test_the_reading_room_programme_is_found_by_the_words_of_its_name(reader, qu
     assert ">延安海员培训</a>" not in html
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["合作社", "延安市"])
+def test_a_word_is_not_found_by_a_piece_of_it_alone(reader, query):
+    projects_demo.load()  # 延安海员培训's summary has 合作 and 延安, not 合作社 or 延安市
+    html = reader.get("/search/", {"q": query}).content.decode()
+    assert ">延安海员培训</a>" not in html
+
+
 BAD_QUERIES = [
     "",
     "   ",

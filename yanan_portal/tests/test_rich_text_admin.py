@@ -121,3 +121,20 @@ def test_a_photo_chosen_beside_a_refused_text_is_named_again(client, superuser):
     assert "来自其他网站的图片" in page and page.count('class="errorlist') == 1  # the text only
     assert "请重新选择这些文件后再保存:海员合影.jpg" in page
 
+
+def test_a_photo_chosen_beside_an_edit_conflict_is_named_again(client, superuser):
+    """The conflict is the page's message (not a form error), and the chosen photo is still named."""
+    from yanan_portal.admin_mixins import EDIT_CONFLICT_MESSAGE
+
+    call_command("load_demo", verbosity=0)
+    programme = Programme.objects.get(slug="seafarers")
+    url = reverse("admin:projects_programme_change", args=[programme.pk])
+    form = posted_form(client.get(url).content.decode(), Programme)
+    Programme.objects.filter(pk=programme.pk).update(summary="同事刚改过")
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 600), (20, 60, 120)).save(buffer, "JPEG")
+    photo = SimpleUploadedFile("海员合影.jpg", buffer.getvalue(), content_type="image/jpeg")
+    page = client.post(url, form | {"summary": ["我的简介"], "hero_image": photo}).content.decode()
+    assert f'<li class="error">{EDIT_CONFLICT_MESSAGE}</li>' in page
+    assert "请重新选择这些文件后再保存:海员合影.jpg" in page
+
