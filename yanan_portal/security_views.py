@@ -27,7 +27,8 @@ def bad_request(request, exception):
     """A Chinese 400 page that says why: most often a form that was too large."""
     if isinstance(exception, RequestDataTooBig):
         reason = (
-            "提交的内容太大(超过 %s),服务器已拒绝。请缩短正文、减少粘贴的内容,"
+            "提交的内容太大(超过 %s),服务器已拒绝。最常见的原因是正文里直接粘贴了照片(从 Word/WPS "
+            "复制时会带上):请删去这些照片,改用“插入图片 → 浏览…”上传;也可以缩短正文,"
             "或把大文件作为附件分开上传。" % filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         )
     elif isinstance(exception, (TooManyFieldsSent, TooManyFilesSent)):

@@ -66,7 +66,7 @@ def test_an_oversize_form_gets_a_chinese_400_page(editor_client, settings):
     response = editor_client.post(reverse("admin:news_article_add"), article_form(channel, body=body))
     assert response.status_code == 400
     text = response.content.decode().replace("\xa0", " ")
-    assert "提交的内容太大(超过 5.0 MB)" in text
+    assert "提交的内容太大(超过 5.0 MB)" in text and "最常见的原因是正文里直接粘贴了照片" in text
     assert "<h1>抱歉,这个请求无法处理</h1>" in text
     assert Article.objects.count() == 0
     # The way back to the editing page, not only to the public home page.
