@@ -4,8 +4,8 @@ and the grouped "other sources" (programmes, county branches, publications…).
 How a query becomes a ``tsquery`` (PostgreSQL), by the rules of ``news.search_index``:
 the query is normalised and length-capped, split into CJK runs and ASCII words, each CJK
 run into jieba words; a one- or two-character word is itself a lexeme of the index, a
-longer word matches either as a whole (jieba found it in the document) or as all of its
-character pairs. All words must match (AND). User text never reaches ``to_tsquery``'s
+longer word matches as a whole (jieba found it in the document), as all of its character
+pairs, or as all of the two-character words it is made of (``word_pieces``). All words must match (AND). User text never reaches ``to_tsquery``'s
 parser: only CJK characters and ``[a-z0-9]`` survive parsing and every lexeme is quoted,
 so tsquery syntax (``& | ! :* ''``) in a query is just ignored punctuation.
 """
@@ -72,12 +72,27 @@ def _bigrams(word: str) -> list[str]:
     return [word[i : i + 2] for i in range(len(word) - 1)]
 
 
+def word_pieces(word: str) -> list[str]:
+    """The two-character words a longer Chinese word is made of, when together they cover all
+    of it (红色书社 → 红色, 书社; not 合作社 → 合作 alone): a text that has them apart (红色乡村
+    (校园)书社) matches the word too. Two characters: every pair is a lexeme of the index."""
+    if not (CJK_RUN.fullmatch(word) and len(word) > 2):
+        return []
+    pieces = list(dict.fromkeys(
+        piece for piece in tokenizer().cut_for_search(word) if len(piece) == 2 and piece != word
+    ))
+    return pieces if set("".join(pieces)) >= set(word) else []
+
+
 def tsquery_literal(query: ParsedQuery) -> str:
     parts = []
     for word in query.words:
         if CJK_RUN.fullmatch(word) and len(word) > 2:
             pairs = " & ".join(quote_lexeme(pair) for pair in dict.fromkeys(_bigrams(word)))
-            parts.append(f"( {quote_lexeme(word)} | ( {pairs} ) )")
+            alternatives = [quote_lexeme(word), f"( {pairs} )"]
+            if pieces := word_pieces(word):
+                alternatives.append("( " + " & ".join(quote_lexeme(piece) for piece in pieces) + " )")
+            parts.append("( " + " | ".join(alternatives) + " )")
         else:
             parts.append(quote_lexeme(word))
     return " & ".join(parts)
@@ -138,11 +153,9 @@ def match_articles(query: ParsedQuery, queryset: QuerySet) -> QuerySet:
         return queryset.none()
     if connection.vendor == "postgresql":
         return queryset.filter(Matches(F("search_vector"), TsQuery(tsquery_literal(query))))
-    # SQLite (and any other database): every word is a substring of the stored text.
-    condition = Q()
-    for word in query.words:
-        condition &= Q(search_text__icontains=word)
-    return queryset.filter(condition)
+    # SQLite (and any other database): every word, or all of its pieces, is a substring of the
+    # stored text.
+    return queryset.filter(_words_in(["search_text"], query))
 
 
 def rank_articles(query: ParsedQuery, queryset: QuerySet) -> QuerySet:
@@ -238,7 +251,7 @@ def _excerpt_start(text: str, start: int, match_start: int) -> int:
 def _mark_pattern(query: ParsedQuery) -> re.Pattern | None:
     if not query:
         return None
-    terms = sorted(set(query.words), key=len, reverse=True)
+    terms = sorted({*query.words, *(piece for word in query.words for piece in word_pieces(word))}, key=len, reverse=True)
     return re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
 
 
@@ -284,15 +297,12 @@ class SearchSource:
 
 def _words_in(fields: list[str], query: ParsedQuery) -> Q:
     """Every word of ``query`` in one of ``fields``: as typed, or a longer word by the shorter
-    words it is made of (红色书社 finds the programme 红色乡村(校园)书社 by 红色 and 书社)."""
+    words it is made of (``word_pieces``: 红色书社 finds 红色乡村(校园)书社 by 红色 and 书社)."""
     condition = Q()
     for word in query.words:
         spellings = [[word]]
-        if CJK_RUN.fullmatch(word) and len(word) > 2:
-            pieces = [piece for piece in tokenizer().cut_for_search(word) if piece != word and len(piece) > 1]
-            # Only pieces that leave no character out: 合作社 is not found by 合作 alone.
-            if pieces and set("".join(pieces)) >= set(word):
-                spellings.append(pieces)
+        if pieces := word_pieces(word):
+            spellings.append(pieces)
         any_field = Q()
         for name in fields:
             for pieces in spellings:

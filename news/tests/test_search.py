@@ -389,6 +389,18 @@ def test_the_reading_room_programme_is_found_by_the_words_of_its_name(reader, qu
 
 
 @pytest.mark.django_db
+def test_an_article_is_found_by_the_words_of_a_longer_query_word(reader):
+    """红色书社 is one word to jieba; an article that writes 红色乡村(校园)书社 has its words apart."""
+    article = ArticleFactory(title="红色乡村(校园)书社在宝塔区揭牌", body="<p>书社开放。</p>")
+    ArticleFactory(title="红色旅游线路发布", body="<p>没有那个词。</p>")
+    html = reader.get("/search/", {"q": "红色书社"}).content.decode()
+    assert f'href="{article.get_absolute_url()}"' in html and "红色旅游线路" not in html
+    assert "<mark>红色</mark>乡村(校园)<mark>书社</mark>在宝塔区揭牌" in html
+    assert tsquery_literal(parse_query("红色书社")) == "( '红色书社' | ( '红色' & '色书' & '书社' ) | ( '红色' & '书社' ) )"
+    assert tsquery_literal(parse_query("合作社")) == "( '合作社' | ( '合作' & '作社' ) )"  # 合作 alone leaves 社 out
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("query", ["合作社", "延安市"])
 def test_a_word_is_not_found_by_a_piece_of_it_alone(reader, query):
     projects_demo.load()  # 延安海员培训's summary has 合作 and 延安, not 合作社 or 延安市
