@@ -5,8 +5,8 @@ How a query becomes a ``tsquery`` (PostgreSQL), by the rules of ``news.search_in
 the query is normalised and length-capped, split into CJK runs and ASCII words, each CJK
 run into jieba words; a one- or two-character word is itself a lexeme of the index, a
 longer word matches as a whole (jieba found it in the document), as all of its character
-pairs, or as all of the two-character words it is made of (``word_pieces``). All words must match (AND). User text never reaches ``to_tsquery``'s
-parser: only CJK characters and ``[a-z0-9]`` survive parsing and every lexeme is quoted,
+pairs, or as all of the two-character words it is made of (``word_pieces``). All words must
+match (AND). User text never reaches ``to_tsquery``'s parser: only CJK characters and ``[a-z0-9]`` survive parsing and every lexeme is quoted,
 so tsquery syntax (``& | ! :* ''``) in a query is just ignored punctuation.
 """
 
@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from django.db import connection
 from django.db.models import BooleanField, Case, F, FloatField, Func, Q, QuerySet, Value, When
@@ -72,16 +73,18 @@ def _bigrams(word: str) -> list[str]:
     return [word[i : i + 2] for i in range(len(word) - 1)]
 
 
-def word_pieces(word: str) -> list[str]:
+@lru_cache(maxsize=1024)
+def word_pieces(word: str) -> tuple[str, ...]:
     """The two-character words a longer Chinese word is made of, when together they cover all
     of it (红色书社 → 红色, 书社; not 合作社 → 合作 alone): a text that has them apart (红色乡村
-    (校园)书社) matches the word too. Two characters: every pair is a lexeme of the index."""
+    (校园)书社) matches the word too. Two characters: every pair is a lexeme of the index.
+    Cached: the query, the highlighting of every result and the other sources all ask."""
     if not (CJK_RUN.fullmatch(word) and len(word) > 2):
-        return []
-    pieces = list(dict.fromkeys(
+        return ()
+    pieces = tuple(dict.fromkeys(
         piece for piece in tokenizer().cut_for_search(word) if len(piece) == 2 and piece != word
     ))
-    return pieces if set("".join(pieces)) >= set(word) else []
+    return pieces if set("".join(pieces)) >= set(word) else ()
 
 
 def tsquery_literal(query: ParsedQuery) -> str:
@@ -251,7 +254,8 @@ def _excerpt_start(text: str, start: int, match_start: int) -> int:
 def _mark_pattern(query: ParsedQuery) -> re.Pattern | None:
     if not query:
         return None
-    terms = sorted({*query.words, *(piece for word in query.words for piece in word_pieces(word))}, key=len, reverse=True)
+    pieces = (piece for word in query.words for piece in word_pieces(word))
+    terms = sorted({*query.words, *pieces}, key=len, reverse=True)
     return re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
 
 
@@ -300,16 +304,14 @@ def _words_in(fields: list[str], query: ParsedQuery) -> Q:
     words it is made of (``word_pieces``: 红色书社 finds 红色乡村(校园)书社 by 红色 and 书社)."""
     condition = Q()
     for word in query.words:
-        spellings = [[word]]
-        if pieces := word_pieces(word):
-            spellings.append(pieces)
+        spellings = [(word,), word_pieces(word)]
         any_field = Q()
         for name in fields:
-            for pieces in spellings:
-                all_pieces = Q()
-                for piece in pieces:
-                    all_pieces &= Q(**{f"{name}__icontains": piece})
-                any_field |= all_pieces
+            for spelling in filter(None, spellings):
+                all_parts = Q()
+                for part in spelling:
+                    all_parts &= Q(**{f"{name}__icontains": part})
+                any_field |= all_parts
         condition &= any_field
     return condition
 

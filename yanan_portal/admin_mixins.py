@@ -15,7 +15,7 @@ from django_prose_editor.fields import ProseEditorField
 
 from . import images
 from .dates import YEAR_MAX, YEAR_MIN
-from .richtext import body_editor_config, check_body_images
+from .richtext import body_editor_config, check_body_images, rich_text_fields
 
 # Scripts of the editor wherever it appears: Chinese toolbar names, writing on after a photo,
 # and the text the browser's 返回 brings back shown in the editor.
@@ -102,8 +102,7 @@ def rich_text_models() -> list:
     return [
         model
         for model in apps.get_models()
-        if any(isinstance(field, ProseEditorField) for field in model._meta.concrete_fields)
-        and not getattr(model, "instance_type", None)  # simple_history's copies
+        if rich_text_fields(model) and not getattr(model, "instance_type", None)  # simple_history's copies
     ]
 
 
@@ -166,13 +165,17 @@ class EditConflictForm(forms.ModelForm):
         return cleaned
 
 
+def _inlines_refused(context) -> bool:
+    return any(inline.formset.total_error_count() for inline in context.get("inline_admin_formsets", []))
+
+
 def _form_refused(context) -> bool:
     """The form or one of its inlines came back with errors (an edit conflict included, which
     show_conflict_on_top takes out of the page's ``errors``)."""
     adminform = context.get("adminform")
     if adminform is not None and adminform.form.is_bound and adminform.form.errors:
         return True
-    return any(inline.formset.total_error_count() for inline in context.get("inline_admin_formsets", []))
+    return _inlines_refused(context)
 
 
 def show_conflict_on_top(request, context) -> None:
@@ -186,7 +189,7 @@ def show_conflict_on_top(request, context) -> None:
     errors = form.errors.as_data()[NON_FIELD_ERRORS]
     if any(error.code != "conflict" for error in errors):
         return
-    if any(inline.formset.total_error_count() for inline in context.get("inline_admin_formsets", [])):
+    if _inlines_refused(context):
         return
     context["errors"] = []
     for error in errors:

@@ -79,7 +79,7 @@ def sanitize_html(html: str) -> str:
 
 
 @cache
-def _rich_text_fields(model) -> tuple:
+def rich_text_fields(model) -> tuple:
     from django_prose_editor.fields import ProseEditorField
 
     return tuple(f for f in model._meta.concrete_fields if isinstance(f, ProseEditorField))
@@ -91,7 +91,7 @@ def sanitize_rich_text_fields(sender, instance, raw=False, **kwargs) -> None:
     The one place rich text is cleaned on its way to the database, whatever door it came
     through (the fields also use ``sanitize_html`` for their forms).
     """
-    for field in _rich_text_fields(sender):
+    for field in rich_text_fields(sender):
         value = getattr(instance, field.attname)
         if value:
             setattr(instance, field.attname, sanitize_html(value))

@@ -4,7 +4,10 @@
 A module of their own: beside PortalConfig in apps.py, Django would no longer know which
 class is the portal's own and would skip its ready() (the signals)."""
 
+from binascii import Error, unhexlify
+
 from axes.apps import AppConfig as AxesAppConfig
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.apps import DefaultConfig as OTPStaticDefaultConfig
 from django_otp.plugins.otp_totp.apps import DefaultConfig as OTPTOTPDefaultConfig
@@ -130,10 +133,6 @@ class ChineseDeviceAdminMixin:
 
 
 def _hex_key(value: str) -> None:
-    from binascii import Error, unhexlify
-
-    from django.core.exceptions import ValidationError
-
     try:
         unhexlify(value.encode())
     except (Error, ValueError, UnicodeEncodeError):

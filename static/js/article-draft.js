@@ -227,6 +227,8 @@
       String(when.getHours()).padStart(2, "0") + ":" + String(when.getMinutes()).padStart(2, "0");
   }
 
+  var offered = [];  // the 恢复 / 丢弃 notices on the page: { values of the copy, box }
+
   function offerRestore() {
     if (!store) return;
     var current = snapshot();
@@ -235,21 +237,20 @@
     var copies = keys.map(function (candidate) { return { key: candidate, copy: readCopy(candidate) }; })
       .filter(function (found) { return found.copy && found.copy.values && differs(found.copy.values, current); })
       .sort(function (a, b) { return b.copy.savedAt - a.copy.savedAt; });
-    var offers = [];
     copies.forEach(function (found) {
       var title = isNew && found.copy.values.title ? "“" + found.copy.values.title + "”" : "本文";
       var box = notice("这台电脑上保存着" + title + " " + shortTime(found.copy.savedAt) +
         " 尚未提交的内容(例如登录过期、页面过期或内容太大时未能保存的修改)。", [
         ["恢复这些内容", function () {
           // One restored copy at a time, kept under its own key from now on.
-          offers.forEach(function (other) { other.remove(); });
+          offered.forEach(function (other) { other.box.remove(); });
+          offered = [];
           if (found.key !== key) store.removeItem(key);
           key = found.key;
           restore(found.copy.values);
         }],
         ["丢弃", function () { store.removeItem(found.key); }]
       ]);
-      offers.push(box);
       offered.push({ values: found.copy.values, box: box });
     });
   }
@@ -257,7 +258,6 @@
   // The browser's 返回 refills the form only after the page has loaded, after the offers were
   // made (static/js/editor-restore.js then shows the text in the editor): an offer of what the
   // form now holds again is withdrawn.
-  var offered = [];
   document.addEventListener("prose-editor:refilled", function () {
     var current = snapshot();
     offered = offered.filter(function (offer) {
