@@ -62,3 +62,36 @@ def insert_photo(page, photo, *, alt: str, caption: str = "") -> None:
     # The window handed the photo and its description back to the dialog.
     assert dialog.locator("input[name=altText]").input_value() == alt
     dialog.get_by_role("button", name="插入").click()
+
+
+def put_cursor_at_end(page, editor) -> None:
+    """Click into a rich-text ``editor`` (a locator of its .ProseMirror element) and press Ctrl+End,
+    as an editor does before adding to the end of a text.
+
+    ProseMirror takes the caret's move over on the next selectionchange event, and 20 ms after
+    the editor gains focus it puts the caret back where its state says, if the two differ. A
+    Ctrl+End pressed within those 20 ms can be undone, and the photo then went into the middle
+    of the text (seen once on a loaded CI machine). A person is never that quick: press again
+    until the editor's own selection is at the end.
+    """
+    from playwright.sync_api import Error
+
+    editor.click()
+    for _ in range(5):
+        page.keyboard.press("Control+End")
+        try:
+            editor.evaluate(
+                """element => new Promise((resolve, reject) => {
+                    const started = Date.now();
+                    (function check() {
+                        const state = element.editor.state;
+                        if (state.selection.empty && state.selection.to >= state.doc.content.size - 1) resolve();
+                        else if (Date.now() - started > 1000) reject(new Error("not at the end"));
+                        else setTimeout(check, 20);
+                    })();
+                })"""
+            )
+            return
+        except Error:
+            continue
+    raise AssertionError("Ctrl+End did not bring the editor's cursor to the end of the text")

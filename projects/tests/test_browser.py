@@ -112,7 +112,7 @@ def test_a_programme_introduction_gets_a_photo_as_an_article_does(desktop_page, 
     from django.contrib.auth.models import Permission
     from PIL import Image
 
-    from news.tests.roles import insert_photo, log_in, make_staff
+    from news.tests.roles import insert_photo, log_in, make_staff, put_cursor_at_end
     from projects.models import Programme
 
     call_command("load_demo", verbosity=0)
@@ -126,9 +126,7 @@ def test_a_programme_introduction_gets_a_photo_as_an_article_does(desktop_page, 
     log_in(page, "xiangmu")
     programme = Programme.objects.get(slug="reading-rooms")
     page.goto(f"/admin/projects/programme/{programme.pk}/change/")
-    body = page.locator(".tiptap.ProseMirror").first
-    body.click()
-    page.keyboard.press("Control+End")
+    put_cursor_at_end(page, page.locator(".tiptap.ProseMirror").first)
     insert_photo(page, photo, alt="孩子们在书社里读书")
     # No caption: the editor selects the whole photo, and Enter still starts a paragraph below it.
     page.keyboard.press("Enter")

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from news.tests.factories import ArticleFactory
+from news.tests.roles import put_cursor_at_end
 
 from .test_stored_xss import CORPUS
 
@@ -82,8 +83,7 @@ def test_admin_and_rich_text_editor_work_under_the_enforced_csp(desktop_page, li
     assert editor.get_attribute("contenteditable") == "true"
     assert "安全的正文段落" in editor.inner_text()
     assert page.locator(f".ProseMirror :is({INJECTED})").count() == 0
-    editor.click()
-    page.keyboard.press("Control+End")
+    put_cursor_at_end(page, editor)
     page.keyboard.type("在编辑器中新加的一段")
     page.click("input[name=_save]")
     page.wait_for_url("**/admin/news/article/")
