@@ -150,6 +150,31 @@ def test_admin_pages_of_login_protection_and_two_step_verification_speak_chinese
     assert "\\u8bf7\\u6309 %(timezone)s" in catalog  # 请按 %(timezone)s 时区填写时间, as the JSON escapes it
 
 
+def test_the_admin_addresses_staff_as_nin_throughout(admin_client):
+    """Our own messages say 您; Django's zh_Hans catalogues say 你 (成功修改了…。你可以在下面再次编辑它).
+    locale/ overrides every such string, so a save's message no longer switches to 你."""
+    import json
+
+    from django.utils.translation import trans_real
+
+    from news.tests.factories import ArticleFactory
+    from news.tests.test_admin_workflow import form_data
+
+    catalog = trans_real.translation("zh-hans")._catalog
+    # keys() walks every app's catalogue; catalog[key] is the text shown (locale/ first).
+    informal = {key: catalog[key] for key in catalog.keys() if "你" in catalog[key]}
+    assert informal == {}
+    javascript = json.loads(admin_client.get(reverse("admin:jsi18n")).content.decode().split("const newcatalog = ")[1].split(";\n")[0])
+    assert [text for text in javascript.values() if "你" in str(text)] == []
+
+    article = ArticleFactory(title="称呼测试")
+    response = admin_client.post(
+        reverse("admin:news_article_change", args=[article.pk]), form_data(article, _continue="1"), follow=True
+    )
+    message = str(list(response.context["messages"])[0])
+    assert "您可以在下面再次编辑它" in message and "你" not in message
+
+
 def test_staff_session_ends_after_inactivity_not_during_work(client, staff, settings):
     client.force_login(staff)
     index = reverse("admin:index")
