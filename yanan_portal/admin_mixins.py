@@ -20,6 +20,7 @@ from .richtext import body_editor_config, check_body_images, rich_text_fields
 # Scripts of the editor wherever it appears: Chinese toolbar names, writing on after a photo,
 # and the text the browser's 返回 brings back shown in the editor.
 RICH_TEXT_EDITOR_JS = ["js/editor-zh.js", "js/editor-figures.js", "js/editor-restore.js"]
+RICH_TEXT_EDITOR_CSS = ["css/rich-text-editor.css"]
 
 
 class DateHierarchyChangeList(ChangeList):
@@ -121,7 +122,7 @@ class RichTextAdminMixin:
 
     @property
     def media(self):
-        return super().media + forms.Media(js=RICH_TEXT_EDITOR_JS)
+        return super().media + forms.Media(css={"all": RICH_TEXT_EDITOR_CSS}, js=RICH_TEXT_EDITOR_JS)
 
 
 def record_fingerprint(model, pk, *, inline_models=(), lock: bool = False) -> str:

@@ -126,6 +126,9 @@ def test_a_programme_introduction_gets_a_photo_as_an_article_does(desktop_page, 
     log_in(page, "xiangmu")
     programme = Programme.objects.get(slug="reading-rooms")
     page.goto(f"/admin/projects/programme/{programme.pk}/change/")
+    # The 段落 dropdown's arrow is drawn, not the character ⏷ that office PCs' fonts lack (a box).
+    arrow = page.locator(".prose-menubar__selected").first.evaluate("e => getComputedStyle(e, '::after').content")
+    assert arrow == '""'
     put_cursor_at_end(page, page.locator(".tiptap.ProseMirror").first)
     insert_photo(page, photo, alt="孩子们在书社里读书")
     # No caption: the editor selects the whole photo, and Enter still starts a paragraph below it.

@@ -14,7 +14,7 @@ from django.urls import reverse
 from PIL import Image
 
 from projects.models import Programme
-from yanan_portal.admin_mixins import RICH_TEXT_EDITOR_JS, PhotoPipelineMixin, RichTextAdminMixin, rich_text_models
+from yanan_portal.admin_mixins import RICH_TEXT_EDITOR_CSS, RICH_TEXT_EDITOR_JS, PhotoPipelineMixin, RichTextAdminMixin, rich_text_models
 from yanan_portal.tests.admin_forms import posted_form
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +44,8 @@ def test_the_editor_speaks_chinese_and_uploads_photos_everywhere(client, superus
     html = client.get(url).content.decode()
     for script in RICH_TEXT_EDITOR_JS:
         assert html.count(script.removesuffix(".js")) == 1, script
+    for stylesheet in RICH_TEXT_EDITOR_CSS:
+        assert html.count(stylesheet.removesuffix(".css")) == 1, stylesheet
     # The 插入图片 dialog's 浏览… button opens the photo upload window.
     assert f"&quot;pickerUrl&quot;:&quot;{PICKER}&quot;" in html
 
