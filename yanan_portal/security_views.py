@@ -35,12 +35,23 @@ def bad_request(request, exception):
         reason = "一次提交的项目或文件太多,服务器已拒绝。请分几次提交。"
     else:
         reason = "请求无效,服务器无法处理。请检查网址或返回上一页重试。"
-    # A form of the admin refused as a whole: staff are shown the way back to their page (the
-    # browser's 返回 keeps what they typed) instead of only the public home page.
-    editing_url = request.path if request.method == "POST" and request.path.startswith(_admin_prefix()) else None
-    context = {"reason": reason, "editing_url": editing_url, "nav_channels": []}
-    # No database-backed navigation: the request may have failed half-read.
-    return render(request, "400.html", context, status=400)
+    # A form of the admin refused as a whole: staff stay in the admin's look and are shown the way
+    # back to their page (the browser's 返回 keeps what they typed), not the public home page.
+    # No database-backed navigation or user tools: the request may have failed half-read.
+    if request.method == "POST" and request.path.startswith(_admin_prefix()):
+        from django.contrib import admin
+
+        context = {
+            "reason": reason,
+            "editing_url": request.path,
+            "site_header": admin.site.site_header,
+            "site_title": admin.site.site_title,
+            "site_url": admin.site.site_url,
+            "has_permission": False,
+            "is_nav_sidebar_enabled": False,
+        }
+        return render(request, "admin/bad_request.html", context, status=400)
+    return render(request, "400.html", {"reason": reason, "nav_channels": []}, status=400)
 
 
 def _admin_prefix() -> str:

@@ -2,6 +2,7 @@
 
 import io
 import os
+import re
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -72,6 +73,25 @@ def test_an_oversize_form_gets_a_chinese_400_page(editor_client, settings):
     # The way back to the editing page, not only to the public home page.
     assert "请点浏览器的“返回”按钮回到编辑页面" in text
     assert f'<a class="button" href="{reverse("admin:news_article_add")}">重新打开编辑页面</a>' in text
+    # In the admin's look (its header and stylesheet), not the public site's, and without a query:
+    # the user tools and side menu that would need the database are left out.
+    assert '<div id="site-name"><a href="/admin/">延安市老促会 网站管理</a></div>' in text
+    assert "admin/css/base" in text and "css/site" not in text and "返回网站首页" not in text
+    assert 'id="nav-sidebar"' not in text and 'id="user-tools"' not in text
+
+
+def test_the_admin_400_page_needs_no_database_of_its_own(editor_client, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    body = "<p>" + "长" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 3 + 10) + "</p>"
+    data = article_form(ChannelFactory(), body=body)
+    with CaptureQueriesContext(connection) as queries:
+        response = editor_client.post(reverse("admin:news_article_add"), data)
+    assert response.status_code == 400
+    # Only the session middleware's (the staff session's expiry moves on with every request).
+    tables = {table for query in queries for table in re.findall(r'(?:FROM|UPDATE|INTO) "(\w+)"', query["sql"])}
+    assert tables <= {"django_session", "auth_user"}, tables
 
 
 @pytest.fixture
