@@ -215,7 +215,7 @@ class ArticleAdmin(RichTextAdminMixin, DateHierarchyMixin, PhotoPipelineMixin, S
 
     class Media:
         css = {"all": ["css/editorial-admin.css"]}
-        js = ["js/article-draft.js", "js/inline-labels.js"]
+        js = ["js/inline-labels.js"]
 
     def view_on_site(self, obj):
         # 在站点上查看 would be a 404 for anything the public cannot see yet; 预览 covers that.
@@ -409,7 +409,8 @@ class ArticleAdmin(RichTextAdminMixin, DateHierarchyMixin, PhotoPipelineMixin, S
         ] + super().get_urls()
 
     def keepalive_view(self, request):
-        """Asked by article-draft.js while an editor types: the request renews the login
+        """Asked by draft-protection.js while someone writes in any admin's rich-text form (one
+        address for all, as the photo picker's): the request renews the login
         (SESSION_SAVE_EVERY_REQUEST); an ended login answers with the login page's redirect.
         It carries the login's CSRF token: after logging in again in another tab (a login
         changes the token) the open form takes it, so its 保存 is not refused."""

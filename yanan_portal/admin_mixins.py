@@ -18,8 +18,9 @@ from .dates import YEAR_MAX, YEAR_MIN
 from .richtext import body_editor_config, check_body_images, rich_text_fields
 
 # Scripts of the editor wherever it appears: Chinese toolbar names, writing on after a photo,
-# and the text the browser's 返回 brings back shown in the editor.
-RICH_TEXT_EDITOR_JS = ["js/editor-zh.js", "js/editor-figures.js", "js/editor-restore.js"]
+# the text the browser's 返回 brings back shown in the editor, and 草稿保护 (a copy of the form
+# on this computer until it is saved, the login kept alive while someone writes).
+RICH_TEXT_EDITOR_JS = ["js/editor-zh.js", "js/editor-figures.js", "js/editor-restore.js", "js/draft-protection.js"]
 RICH_TEXT_EDITOR_CSS = ["css/rich-text-editor.css"]
 
 
@@ -110,8 +111,11 @@ def rich_text_models() -> list:
 class RichTextAdminMixin:
     """The article's editor for every rich text (a programme's introduction, a county's, the
     association's, a rule): Chinese toolbar names, 插入图片 with its 浏览… upload (through the
-    photo pipeline), Enter leaving a photo's caption, and the same refusal of pasted, foreign or
-    undescribed photos, which the sanitiser would otherwise drop without a word."""
+    photo pipeline), Enter leaving a photo's caption, the same refusal of pasted, foreign or
+    undescribed photos, which the sanitiser would otherwise drop without a word, and the
+    article's 草稿保护 (static/js/draft-protection.js)."""
+
+    change_form_template = "admin/rich_text_change_form.html"
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)

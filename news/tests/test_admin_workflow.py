@@ -536,7 +536,7 @@ def test_simultaneous_saves_one_wins_the_other_is_refused():
     assert article.title == f"第{winner}位的标题" and article.version == 2
 
 
-# --- 草稿保护 (static/js/article-draft.js; the journey is in test_browser_editorial.py) ---
+# --- 草稿保护 (static/js/draft-protection.js; the journey is in test_browser_editorial.py) ---
 
 
 def test_keepalive_renews_an_editors_login_and_redirects_an_ended_one(client, as_role, django_assert_num_queries):
@@ -567,8 +567,8 @@ def test_the_article_form_carries_the_draft_keeper(client, as_role, path):
     response = client.get(reverse("admin:news_article_changelist") + path.format(pk=article.pk))
     assert response.status_code == 200
     html = response.text
-    assert "js/article-draft.js" in html
-    assert f'id="article-draft" hidden data-user="{user.username}" data-adding="{"true" if path == "add/" else "false"}"' in html
+    assert "js/draft-protection.js" in html
+    assert f'id="draft-protection" hidden data-user="{user.username}" data-adding="{"true" if path == "add/" else "false"}"' in html
     assert f'data-keepalive-url="{reverse("admin:news_article_keepalive")}"' in html
 
 

@@ -144,3 +144,59 @@ def test_a_programme_introduction_gets_a_photo_as_an_article_does(desktop_page, 
     photo_on_page = page.get_by_role("img", name="孩子们在书社里读书")
     expect(photo_on_page).to_be_visible()
     assert photo_on_page.evaluate("img => img.complete && img.naturalWidth > 0")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_programme_text_typed_while_the_login_ran_out_is_restored_after_logging_in_again(desktop_page):
+    """草稿保护 is not the article's alone: a programme's introduction written for longer than
+    the login lasts is kept on the computer and offered again after logging in."""
+    from django.conf import settings
+    from django.contrib.auth.models import Permission
+
+    from news.tests.roles import PASSWORD, log_in, make_staff, put_cursor_at_end
+    from projects.models import Programme
+
+    call_command("load_demo", verbosity=0)
+    keeper = make_staff("xiangmu", None)
+    keeper.is_staff = True
+    keeper.save()
+    keeper.user_permissions.add(*Permission.objects.filter(codename__in=["view_programme", "change_programme"]))
+    programme = Programme.objects.get(slug="reading-rooms")
+    change_url = f"/admin/projects/programme/{programme.pk}/change/"
+    page = desktop_page
+    page.context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+    log_in(page, "xiangmu")
+    page.goto(change_url)
+    put_cursor_at_end(page, page.locator(".tiptap.ProseMirror").first)
+    page.keyboard.type("今年新建书社十个。")
+    page.wait_for_function(
+        """() => Object.keys(localStorage).some(key =>
+            key.startsWith('portal:article-draft:xiangmu:') && localStorage[key].includes('今年新建书社十个。'))"""
+    )
+
+    # The login ends (two hours without a request): 保存 leads to the login page, and back.
+    page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
+    page.click("input[name=_continue]")
+    page.wait_for_url(re.compile(r"/admin/login/"))
+    page.fill("#id_username", "xiangmu")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(re.compile(re.escape(change_url) + "$"))
+    programme.refresh_from_db()
+    assert "今年新建书社十个。" not in programme.body
+    expect(page.locator(".tiptap.ProseMirror").first).not_to_contain_text("今年新建书社十个。")
+
+    notice = page.locator(".draft-notice")
+    expect(notice).to_contain_text("这台电脑上保存着本页")
+    notice.get_by_role("button", name="恢复这些内容").click()
+    expect(page.locator(".tiptap.ProseMirror").first).to_contain_text("今年新建书社十个。")
+    page.click("input[name=_continue]")
+    page.wait_for_url(re.compile(re.escape(change_url) + "$"))
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    programme.refresh_from_db()
+    assert programme.body.endswith("今年新建书社十个。</p>"), programme.body
+    # Saved: the copy is gone, and the page opens with no offer.
+    page.goto(change_url)
+    page.wait_for_load_state("load")
+    expect(page.locator(".draft-notice")).to_have_count(0)

@@ -19,7 +19,7 @@
       builtFrom = textarea.value;
       // No update event: the textarea already holds this text.
       editor.commands.setContent(textarea.value, { emitUpdate: false });
-      // For article-draft.js: its offer to restore a kept copy may now be what the form holds.
+      // For draft-protection.js: its offer to restore a kept copy may now be what the form holds.
       textarea.dispatchEvent(new Event("prose-editor:refilled", { bubbles: true }));
     }
 

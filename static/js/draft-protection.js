@@ -1,11 +1,12 @@
-// 草稿保护 on the article form: what an editor types is kept on this computer until the
-// article is saved, and the login is kept alive while they write.
+// 草稿保护 on every form with a rich text (an article, a programme's, a county's or the
+// association's text, a rule): what an editor types is kept on this computer until the record
+// is saved, and the login is kept alive while they write.
 //
-// Typing sends nothing to the server, so a long article could outlast the login (two hours
+// Typing sends nothing to the server, so a long text could outlast the login (two hours
 // without a request) and its 保存 then led to the login page with the text gone; a 保存
-// refused for an expired form (403) lost the body when the editor went back. Now:
+// refused for an expired form (403) lost the text when the editor went back. Now:
 // - every change is copied to localStorage (per user and page; per visit of the page for a
-//   new article, so that a second new article never writes over the first one's copy), and
+//   new record, so that a second new article never writes over the first one's copy), and
 //   a page that opens with a copy that differs from the form offers 恢复 / 丢弃;
 // - the copy is dropped once a save is confirmed (Django's success message on the page right
 //   after the form was sent); copies untouched for COPY_DAYS are dropped;
@@ -18,12 +19,15 @@
   var KEEPALIVE_MS = 4 * 60 * 1000;
   var RELOGIN_POLL_MS = 15 * 1000;
   var COPY_DAYS = 30;
+  // The name from when only articles had this: copies kept under it are still found.
   var PREFIX = "portal:article-draft:";
   var SUBMITTED = PREFIX + "submitted";
   var SKIPPED = { csrfmiddlewaretoken: true };
-  // The version the text was written on: restored with it, so that a copy older than someone
-  // else's later save is refused as a conflict (ArticleAdminForm) instead of overwriting it.
-  var VERSION = "lock_version";
+  // The version the text was written on (an article's lock_version, EditConflictMixin's
+  // edit_token elsewhere): restored with it, so that a copy older than someone else's later
+  // save is refused as a conflict instead of overwriting it.
+  var VERSIONS = ["lock_version", "edit_token"];
+  function isVersion(name) { return VERSIONS.indexOf(name) !== -1; }
 
   function storage() {
     try { return window.localStorage; } catch (error) { return null; }
@@ -31,13 +35,13 @@
 
   var store = storage();
 
-  // The body's editor (django-prose-editor) announces itself; its textarea is kept in step.
-  // Listened for at once: the editor may be built before the rest of this script runs.
-  var bodyEditor = null;
+  // Each rich text's editor (django-prose-editor) announces itself; its textarea is kept in
+  // step. Listened for at once: an editor may be built before the rest of this script runs.
+  var editors = {};  // by the name of the field
   document.addEventListener("prose-editor:ready", function (event) {
-    if (event.detail.textarea.name !== "body") return;
-    bodyEditor = event.detail.editor;
-    bodyEditor.on("update", function () { if (changed) changed(); });
+    var editor = event.detail.editor;
+    editors[event.detail.textarea.name] = editor;
+    editor.on("update", function () { if (changed) changed(); });
   });
   var changed = null;
 
@@ -91,7 +95,7 @@
     dropOldCopies();
   }
 
-  var marker = document.getElementById("article-draft");
+  var marker = document.getElementById("draft-protection");
   if (!marker) return;
   var form = marker.closest("form");
   var pageKey = PREFIX + marker.dataset.user + ":" + location.pathname;
@@ -108,7 +112,7 @@
   function fields() {
     return Array.prototype.filter.call(form.elements, function (element) {
       return element.name && !SKIPPED[element.name] && !element.disabled &&
-        (element.name === VERSION || element.type !== "hidden") &&
+        (isVersion(element.name) || element.type !== "hidden") &&
         !isAvailableBox(element) &&
         ["file", "submit", "button", "reset", "image", "password"].indexOf(element.type) === -1;
     });
@@ -162,15 +166,17 @@
       else if (element.type === "select-multiple") values[element.name] = multipleValues(element);
       else values[element.name] = element.value;
     });
-    // What the editor shows, not its textarea: going back to a form, the browser may put the
+    // What an editor shows, not its textarea: going back to a form, the browser may put the
     // old text back into the (hidden) textarea while the editor starts empty.
-    if (bodyEditor && "body" in values) values.body = bodyEditor.getHTML();
+    Object.keys(editors).forEach(function (name) {
+      if (name in values) values[name] = editors[name].getHTML();
+    });
     return values;
   }
 
   function differs(saved, current) {
     return Object.keys(saved).some(function (name) {
-      return name !== VERSION && name in current && String(saved[name]) !== String(current[name]);
+      return !isVersion(name) && name in current && String(saved[name]) !== String(current[name]);
     });
   }
 
@@ -198,7 +204,9 @@
       else element.value = value;
       element.dispatchEvent(new Event("change", { bubbles: true }));
     });
-    if (bodyEditor && "body" in values) bodyEditor.commands.setContent(values.body);
+    Object.keys(editors).forEach(function (name) {
+      if (name in values) editors[name].commands.setContent(values[name]);
+    });
     save();
   }
 
@@ -238,8 +246,9 @@
       .filter(function (found) { return found.copy && found.copy.values && differs(found.copy.values, current); })
       .sort(function (a, b) { return b.copy.savedAt - a.copy.savedAt; });
     copies.forEach(function (found) {
-      var title = isNew && found.copy.values.title ? "“" + found.copy.values.title + "”" : "本文";
-      var box = notice("这台电脑上保存着" + title + " " + shortTime(found.copy.savedAt) +
+      var name = found.copy.values.title || found.copy.values.name;  // an article's, a programme's…
+      var what = isNew && name ? "“" + name + "”" : "本页";
+      var box = notice("这台电脑上保存着" + what + " " + shortTime(found.copy.savedAt) +
         " 尚未提交的内容(例如登录过期、页面过期或内容太大时未能保存的修改)。", [
         ["恢复这些内容", function () {
           // One restored copy at a time, kept under its own key from now on.
