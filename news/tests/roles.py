@@ -48,6 +48,8 @@ def log_in(page, username: str) -> None:
 def insert_photo(page, photo, *, alt: str, caption: str = "") -> None:
     """In the open rich-text editor: 插入图片 → 浏览…, upload ``photo`` in the window that opens,
     and insert it where the cursor is (a Playwright page)."""
+    from playwright.sync_api import expect
+
     page.click(".prose-menubar button[title=插入图片]")
     dialog = page.locator("dialog[open]")
     with page.expect_popup() as popup_info:
@@ -57,11 +59,15 @@ def insert_photo(page, photo, *, alt: str, caption: str = "") -> None:
     popup.fill("#id_alt", alt)
     if caption:
         popup.fill("#id_caption", caption)
-    popup.click("input[type=submit]")
-    popup.wait_for_event("close")
+    # The window closes itself as soon as its answer page runs: listen before sending.
+    with popup.expect_event("close"):
+        popup.click("input[type=submit]")
     # The window handed the photo and its description back to the dialog.
     assert dialog.locator("input[name=altText]").input_value() == alt
     dialog.get_by_role("button", name="插入").click()
+    # The dialog takes the focus with it; tiptap gives it back to the editor on the next frame,
+    # and a key pressed before then would go nowhere.
+    expect(page.locator(".ProseMirror-focused")).to_have_count(1)
 
 
 def put_cursor_at_end(page, editor) -> None:
@@ -95,3 +101,12 @@ def put_cursor_at_end(page, editor) -> None:
         except Error:
             continue
     raise AssertionError("Ctrl+End did not bring the editor's cursor to the end of the text")
+
+
+def wait_for_kept_copy(page, text: str) -> None:
+    """Wait until 草稿保护 (static/js/draft-protection.js) has copied ``text`` to this computer:
+    it writes 0.4 s after the last change, and leaving the page before then keeps nothing."""
+    page.wait_for_function(
+        "text => Object.keys(localStorage).some(key => key.startsWith('portal:article-draft:') && localStorage[key].includes(text))",
+        arg=text,
+    )

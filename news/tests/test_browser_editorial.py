@@ -10,7 +10,7 @@ from django.views.static import serve
 
 from news.models import Article, ArticleEvent
 from news.tests.factories import ChannelFactory
-from news.tests.roles import EDITOR, PASSWORD, PUBLISHER, insert_photo, log_in, make_staff
+from news.tests.roles import EDITOR, PASSWORD, PUBLISHER, insert_photo, log_in, make_staff, wait_for_kept_copy
 from yanan_portal.urls import urlpatterns as site_patterns
 
 # The live server serves uploaded media as nginx does in production.
@@ -200,7 +200,7 @@ def test_a_kept_copy_older_than_someone_elses_save_is_refused_not_saved_over_it(
     log_in(page, "editor")
     page.goto(f"/admin/news/article/{article.pk}/change/")
     page.fill("#id_title", "编辑改了一半的标题")
-    page.wait_for_timeout(800)
+    wait_for_kept_copy(page, "编辑改了一半的标题")
     page.goto("/admin/")  # left without saving
 
     Article.objects.filter(pk=article.pk).update(title="他人改过的标题", version=F("version") + 1)
@@ -287,13 +287,17 @@ def test_each_new_article_keeps_its_own_copy_and_a_refused_save_keeps_it(desktop
     page.fill("#id_title", "第一篇没保存的文章")
     page.locator("#id_counties_from").select_option(str(yanchang.pk))
     page.locator("#id_counties_add").click()
-    page.wait_for_timeout(800)
+    page.wait_for_function(
+        """county => Object.values(localStorage).some(copy => copy.includes('第一篇没保存的文章')
+            && (JSON.parse(copy).values.counties || []).includes(county))""",
+        arg=str(yanchang.pk),
+    )
     page.goto("/admin/")
     page.goto("/admin/news/article/add/")
     notice = page.locator(".draft-notice")
     assert notice.count() == 1 and "第一篇没保存的文章" in notice.inner_text()
     page.fill("#id_title", "第二篇没保存的文章")  # not restored: a different article
-    page.wait_for_timeout(800)
+    wait_for_kept_copy(page, "第二篇没保存的文章")
     page.goto("/admin/")
 
     # Both are offered on the next new article; the first one is restored, 县区 included.

@@ -54,6 +54,7 @@ def test_phone_reader_goes_from_home_to_seed_article_and_keeps_font_size(chromiu
     expect(page.locator("h1")).to_have_text(SEED_TITLE)
     expect(page.locator(".article-meta")).to_contain_text("发布时间:2024-12-02 10:27:43")
     expect(page.locator(".editor")).to_contain_text("李韵")
+    page.wait_for_load_state()  # the stylesheet applied, not the browser's 16 px
     assert body_font_px(page) >= 18
     check_page(page, served)
 
@@ -61,6 +62,7 @@ def test_phone_reader_goes_from_home_to_seed_article_and_keeps_font_size(chromiu
     page.locator(".article-tools").get_by_role("link", name="字号特大").click()
     expect(page.locator("h1")).to_have_text(SEED_TITLE)
     expect(page.locator("html")).to_have_class(re.compile(r"\btext-xl\b"))
+    page.wait_for_load_state()
     assert body_font_px(page) >= 30
     page.reload()
     expect(page.locator("html")).to_have_class(re.compile(r"\btext-xl\b"))

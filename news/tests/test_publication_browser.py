@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from playwright.sync_api import expect
 from django.core.files.base import ContentFile
 from PIL import Image
 
@@ -43,7 +44,9 @@ def test_phone_reader_browses_the_shelf_and_downloads_an_issue(phone_page):
     # Two covers side by side on a 390 px phone, each a comfortable tap target.
     first, second = (page.locator(".shelf a").nth(i).bounding_box() for i in range(2))
     assert first["y"] == second["y"] and first["width"] >= 140 and first["height"] >= 44
-    assert all(covers.nth(i).evaluate("img => img.complete && img.naturalWidth > 0") for i in range(2))
+    for i in range(2):
+        expect(covers.nth(i)).to_have_js_property("complete", True)  # loading="lazy": after the page's load
+        assert covers.nth(i).evaluate("img => img.naturalWidth > 0")
 
     page.get_by_role("link", name="《延安老区建设》总第63期封面").click()
     page.wait_for_url(f"**{issue.get_absolute_url()}")

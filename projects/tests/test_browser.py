@@ -143,7 +143,8 @@ def test_a_programme_introduction_gets_a_photo_as_an_article_does(desktop_page, 
     page.goto("/programmes/reading-rooms/")
     photo_on_page = page.get_by_role("img", name="孩子们在书社里读书")
     expect(photo_on_page).to_be_visible()
-    assert photo_on_page.evaluate("img => img.complete && img.naturalWidth > 0")
+    expect(photo_on_page).to_have_js_property("complete", True)  # loading="lazy": after the page's load
+    assert photo_on_page.evaluate("img => img.naturalWidth > 0")
 
 
 @pytest.mark.browser
@@ -154,7 +155,7 @@ def test_a_programme_text_typed_while_the_login_ran_out_is_restored_after_loggin
     from django.conf import settings
     from django.contrib.auth.models import Permission
 
-    from news.tests.roles import PASSWORD, log_in, make_staff, put_cursor_at_end
+    from news.tests.roles import PASSWORD, log_in, make_staff, put_cursor_at_end, wait_for_kept_copy
     from projects.models import Programme
 
     call_command("load_demo", verbosity=0)
@@ -170,10 +171,7 @@ def test_a_programme_text_typed_while_the_login_ran_out_is_restored_after_loggin
     page.goto(change_url)
     put_cursor_at_end(page, page.locator(".tiptap.ProseMirror").first)
     page.keyboard.type("今年新建书社十个。")
-    page.wait_for_function(
-        """() => Object.keys(localStorage).some(key =>
-            key.startsWith('portal:article-draft:xiangmu:') && localStorage[key].includes('今年新建书社十个。'))"""
-    )
+    wait_for_kept_copy(page, "今年新建书社十个。")
 
     # The login ends (two hours without a request): 保存 leads to the login page, and back.
     page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)

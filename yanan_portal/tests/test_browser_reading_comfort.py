@@ -84,6 +84,7 @@ def test_size_and_contrast_switches_are_server_rendered_and_work_without_javascr
     expect(tools.get_by_role("link", name="字号特大")).to_have_attribute("aria-current", "true")
     tools.get_by_role("link", name="高对比度").click()
     expect(page.locator("html")).to_have_class(re.compile(r"\bcontrast-high\b"))
+    page.wait_for_load_state()  # the stylesheet applied, not the browser's transparent default
     assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") == "rgb(0, 0, 0)"
     tools.get_by_role("link", name="标准配色").click()
     expect(page.locator("html")).to_have_class(re.compile(r"\bcontrast-normal\b"))
