@@ -10,7 +10,7 @@ from django.views.static import serve
 
 from news.models import Article, ArticleEvent
 from news.tests.factories import ChannelFactory
-from news.tests.roles import EDITOR, PASSWORD, PUBLISHER, insert_photo, log_in, make_staff, wait_for_kept_copy
+from news.tests.roles import EDITOR, PASSWORD, PUBLISHER, insert_photo, log_in, make_staff, put_cursor_at_end, wait_for_kept_copy
 from yanan_portal.urls import urlpatterns as site_patterns
 
 # The live server serves uploaded media as nginx does in production.
@@ -374,3 +374,32 @@ def test_an_article_too_large_to_send_is_refused_and_back_keeps_it(desktop_page)
     page.click("input[name=_continue]")
     page.wait_for_url(re.compile(r"/change/$"))
     assert Article.objects.get().body == "<p>开头一段。</p><p>删去了粘贴进来的长内容。</p>"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_late_refill_of_the_form_is_shown_before_the_first_keystroke(desktop_page):
+    """The browser's 返回 refills the editor's textarea after the page has loaded; on a busy
+    computer that can come after editor-restore.js stopped looking (1.5 s). Clicking into the
+    editor still shows the refilled text, and typing adds to it instead of replacing it."""
+    from news.tests.factories import ArticleFactory
+
+    page = desktop_page
+    page.context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+    make_staff("editor", EDITOR)
+    article = ArticleFactory(title="返回后的文章", status=Article.Status.DRAFT, published_at=None, body="<p>旧的正文。</p>")
+    log_in(page, "editor")
+    page.clock.install()
+    page.goto(f"/admin/news/article/{article.pk}/change/")
+    page.wait_for_load_state("load")
+    page.clock.run_for(3000)  # every look after the load has been taken
+    page.evaluate("() => { document.querySelector('textarea[name=body]').value = '<p>返回时浏览器填回的正文。</p>'; }")
+    body = page.locator(".tiptap.ProseMirror")
+    expect(body).to_have_text("旧的正文。")
+    put_cursor_at_end(page, body)
+    page.keyboard.type("再写一句。")
+    expect(body).to_have_text("返回时浏览器填回的正文。再写一句。")
+    page.click("input[name=_continue]")
+    page.wait_for_url(re.compile(r"/change/$"))
+    article.refresh_from_db()
+    assert article.body == "<p>返回时浏览器填回的正文。再写一句。</p>"

@@ -26,6 +26,9 @@
     function afterLoad() {
       [0, 100, 500, 1500].forEach(function (delay) { setTimeout(catchUp, delay); });
     }
+    // A refill later than that (a slow or busy computer) is still shown before the first
+    // keystroke, which would otherwise write the empty editor over it.
+    editor.on("focus", catchUp);
     if (document.readyState === "complete") afterLoad();
     else window.addEventListener("load", afterLoad);
   });
