@@ -488,11 +488,8 @@ def test_an_error_not_caused_by_the_replica_is_not_made_again(replica_alias):
         replica._reads_from_replica.reset(token)
 
 
-def test_the_replica_connection_notices_a_silent_host():
-    """Keep-alives and a TCP user timeout: a replica whose host vanished is found within
-    about ten seconds, not after the kernel's retransmissions (minutes). What is checked is
-    the connection's settings; the timing itself is the kernel's (tcp(7)), not measured here:
-    that would take a firewall rule to make a host silent."""
+def _replica_options() -> dict:
+    """The replica connection's options as settings.py makes them in production."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "yanan_portal.settings",
@@ -502,11 +499,114 @@ def test_the_replica_connection_notices_a_silent_host():
     code = "import json, django; django.setup(); from django.conf import settings; print(json.dumps(settings.DATABASES['replica']['OPTIONS']))"
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    options = json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_replica_connection_notices_a_silent_host():
+    """Keep-alives and a TCP user timeout: a replica whose host vanished is found within
+    about ten seconds, not after the kernel's retransmissions (minutes). Measured below."""
+    options = _replica_options()
     assert options["connect_timeout"] == 2 and options["keepalives"] == 1
     assert 0 < options["tcp_user_timeout"] <= 10_000
     # A waiting query sends nothing: keep-alives must start well before a gunicorn timeout (30 s).
     assert options["keepalives_idle"] + options["keepalives_interval"] * 2 <= 10
+
+
+class _Relay:
+    """A TCP relay on a loopback port of its own to the test's PostgreSQL, so that a firewall
+    rule on that port silences the "replica" without touching the database other tests use."""
+
+    def __init__(self, upstream: tuple[str, int]):
+        import socket
+
+        self.upstream = upstream
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        import socket
+
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.upstream)
+            for source, target in ((client, server), (server, client)):
+                threading.Thread(target=self._pipe, args=(source, target), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, target):
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+
+    def close(self):
+        self.listener.close()
+
+
+@pytest.fixture
+def silenceable_replica_port():
+    """A port to PostgreSQL and a function that makes it silent: every packet to and from it
+    dropped, as when a host loses power or its network (no reset, no answer)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (runs in .ci/run)")
+    if os.geteuid() != 0 or shutil.which("iptables") is None:
+        if os.environ.get("CI"):
+            pytest.fail("silencing a host needs root and iptables (.ci/run installs it)")
+        pytest.skip("needs root and iptables")
+    db = connection.settings_dict
+    relay = _Relay((db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432)))
+    rules = [["INPUT", "-i", "lo", "-p", "tcp", direction, str(relay.port), "-j", "DROP"] for direction in ("--dport", "--sport")]
+    added = []
+
+    def silence():
+        for rule in rules:
+            subprocess.run(["iptables", "-w", "-I", *rule], check=True)
+            added.append(rule)
+
+    try:
+        yield relay.port, silence
+    finally:
+        for rule in added:
+            subprocess.run(["iptables", "-w", "-D", *rule], check=False)
+        relay.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@pytest.mark.parametrize("when", ["while a query waits for its answer", "before the next query"])
+def test_a_replica_host_that_falls_silent_is_given_up_within_ten_seconds(silenceable_replica_port, when):
+    """The timing the settings above promise, measured: a reader's page waits at most about
+    ten seconds for a replica whose host vanished (then it is made from the primary), well
+    inside gunicorn's 30 s timeout; without these options it waited for the kernel's
+    retransmissions, about 15 minutes."""
+    import psycopg
+
+    port, silence = silenceable_replica_port
+    db = connection.settings_dict
+    options = _replica_options()
+    replica_connection = psycopg.connect(
+        host="127.0.0.1", port=port, user=db["USER"], password=db["PASSWORD"] or None, dbname=db["NAME"], autocommit=True, **options
+    )
+    assert replica_connection.execute("SELECT 1").fetchone() == (1,)
+    if when == "before the next query":
+        silence()
+        started = time.monotonic()
+        query = "SELECT 1"
+    else:
+        timer = threading.Timer(1.0, silence)
+        timer.start()
+        started = time.monotonic() + 1.0
+        query = "SELECT pg_sleep(60)"
+    with pytest.raises(psycopg.OperationalError):
+        replica_connection.execute(query)
+    waited = time.monotonic() - started
+    replica_connection.close()
+    assert waited <= 12, f"{when}: the silent host was given up after {waited:.1f} s"
 
 
 # --- A real primary and a real standby ----------------------------------------------------
