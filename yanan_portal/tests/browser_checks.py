@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 NODE_MODULES = BASE_DIR / "tools" / "browser" / "node_modules"

@@ -20,7 +20,7 @@ from news.models import Article
 from news.publications import Publication
 from news.tests.factories import ArticleFactory, PublicationFactory
 from news.tests.roles import PUBLISHER, make_staff
-from projects.models import Programme, ReadingRoom
+from projects.models import Programme
 from projects.tests.factories import ProgrammeFactory, ReadingRoomFactory
 from yanan_portal.admin_mixins import EDIT_CONFLICT_MESSAGE, EditConflictMixin
 from yanan_portal.tests.admin_forms import posted_form

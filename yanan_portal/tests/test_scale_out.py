@@ -16,7 +16,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
 
 from news.models import Article, Attachment
 from news.tests.factories import ArticleFactory, ChannelFactory
@@ -158,7 +157,6 @@ def test_two_instances_share_pages_sessions_and_uploads(two_instances):
     parser = _FormFields()
     parser.feed(body.decode())
     fields = parser.fields
-    now = timezone.localtime(timezone.now() - timezone.timedelta(minutes=1))
     fields.update(
         {
             "title": "经由甲服务器发布的文章",
