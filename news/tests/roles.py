@@ -91,7 +91,9 @@ def put_cursor_at_end(page, editor) -> None:
                     const started = Date.now();
                     (function check() {
                         const state = element.editor.state;
-                        if (state.selection.empty && state.selection.to >= state.doc.content.size - 1) resolve();
+                        // The end of the last text, in a list or a photo's caption too.
+                        const end = state.selection.constructor.atEnd(state.doc).to;
+                        if (state.selection.empty && state.selection.to === end) resolve();
                         else if (Date.now() - started > 1000) reject(new Error("not at the end"));
                         else setTimeout(check, 20);
                     })();

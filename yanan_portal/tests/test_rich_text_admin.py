@@ -48,6 +48,8 @@ def test_the_editor_speaks_chinese_and_uploads_photos_everywhere(client, superus
         assert html.count(stylesheet.removesuffix(".css")) == 1, stylesheet
     # 草稿保护 (static/js/draft-protection.js) finds its form by this marker.
     assert '<div id="draft-protection" hidden data-user="guanli" data-adding="false"' in html
+    # Not in a popup: its save is never confirmed to the script, so the copy would come back.
+    assert 'id="draft-protection"' not in client.get(url + "?_popup=1").content.decode()
     # The 插入图片 dialog's 浏览… button opens the photo upload window.
     assert f"&quot;pickerUrl&quot;:&quot;{PICKER}&quot;" in html
 
