@@ -198,3 +198,40 @@ def test_a_programme_text_typed_while_the_login_ran_out_is_restored_after_loggin
     page.goto(change_url)
     page.wait_for_load_state("load")
     expect(page.locator(".draft-notice")).to_have_count(0)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_form_left_open_is_saved_after_logging_in_again_in_another_tab(desktop_page):
+    """A login changes the CSRF token: a programme form opened before logging out and in again
+    in another tab carried the old one, and its 保存 was refused as expired (403)."""
+    from django.contrib.auth.models import Permission
+
+    from news.tests.roles import log_in, make_staff, put_cursor_at_end
+    from projects.models import Programme
+
+    call_command("load_demo", verbosity=0)
+    keeper = make_staff("xiangmu", None)
+    keeper.is_staff = True
+    keeper.save()
+    keeper.user_permissions.add(*Permission.objects.filter(codename__in=["view_programme", "change_programme"]))
+    programme = Programme.objects.get(slug="reading-rooms")
+    change_url = f"/admin/projects/programme/{programme.pk}/change/"
+    page = desktop_page
+    log_in(page, "xiangmu")
+    page.goto(change_url)
+
+    other_tab = page.context.new_page()
+    other_tab.goto("/admin/")
+    other_tab.get_by_role("button", name="注销").click()
+    other_tab.wait_for_load_state("load")
+    log_in(other_tab, "xiangmu")
+    other_tab.close()
+
+    put_cursor_at_end(page, page.locator(".tiptap.ProseMirror").first)
+    page.keyboard.type("另一个标签页重新登录以后写的。")
+    page.click("input[name=_continue]")
+    page.wait_for_url(re.compile(re.escape(change_url) + "$"))
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    programme.refresh_from_db()
+    assert programme.body.endswith("另一个标签页重新登录以后写的。</p>"), programme.body

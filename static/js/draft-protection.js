@@ -14,6 +14,8 @@
 //   login (SESSION_SAVE_EVERY_REQUEST); if the login has ended anyway, a notice says so and
 //   the page keeps asking: once the editor has logged in again in another tab, the form takes
 //   the new login's CSRF token (a login changes it; the old one would make 保存 a 403).
+// - 保存 sends the CSRF token of the browser's cookie, the current login's, not the one the
+//   form was opened with (a login in another tab while this page sat idle).
 (function () {
   "use strict";
   var KEEPALIVE_MS = 4 * 60 * 1000;
@@ -316,7 +318,16 @@
       new MutationObserver(function () { changed(); }).observe(select, { childList: true, subtree: true });
     });
   }
+  // A login changes the CSRF token, and the form still carries the one it was opened with:
+  // after logging in again in another tab, 保存 was refused as expired (403). The cookie holds
+  // the current token, so the form sends that.
+  function tokenFromCookie() {
+    var found = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return found ? decodeURIComponent(found[1]) : null;
+  }
+
   form.addEventListener("submit", function (event) {
+    renewToken(tokenFromCookie());
     save();
     submitting = true;
     try {
