@@ -14,7 +14,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils.http import content_disposition_header
-from django.views import static
+from django.views import csrf, static
 
 # Only these types are shown in the browser; anything else from the media folder is a
 # download, so an uploaded HTML or SVG file can never run script in the site's origin.
@@ -35,23 +35,53 @@ def bad_request(request, exception):
         reason = "一次提交的项目或文件太多,服务器已拒绝。请分几次提交。"
     else:
         reason = "请求无效,服务器无法处理。请检查网址或返回上一页重试。"
-    # A form of the admin refused as a whole: staff stay in the admin's look and are shown the way
-    # back to their page (the browser's 返回 keeps what they typed), not the public home page.
-    # No database-backed navigation or user tools: the request may have failed half-read.
-    if request.method == "POST" and request.path.startswith(_admin_prefix()):
-        from django.contrib import admin
-
-        context = {
-            "reason": reason,
-            "editing_url": request.path,
-            "site_header": admin.site.site_header,
-            "site_title": admin.site.site_title,
-            "site_url": admin.site.site_url,
-            "has_permission": False,
-            "is_nav_sidebar_enabled": False,
-        }
-        return render(request, "admin/bad_request.html", context, status=400)
+    if _is_admin_form(request):
+        return _refused_admin_form(
+            request,
+            status=400,
+            page_title="请求无法处理",
+            heading="抱歉,这个请求无法处理",
+            reason=reason,
+            advice="刚才填写的内容没有保存。请点浏览器的“返回”按钮回到编辑页面,填写的内容仍在页面上;按上面说的改好以后再保存。",
+        )
     return render(request, "400.html", {"reason": reason, "nav_channels": []}, status=400)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without the current CSRF token (the page was open across a new login, or the
+    browser dropped the site's cookies): Django's own page with templates/403_csrf.html, except
+    for a form of the admin, which gets the admin's look and the way back to the editing page."""
+    if _is_admin_form(request):
+        return _refused_admin_form(
+            request,
+            status=403,
+            page_title="页面已过期",
+            heading="抱歉,页面已过期,提交没有成功",
+            reason="为了安全,表单要在同一次登录中提交;这个页面打开以后,可能在别的标签页重新登录过,或者浏览器清除了本网站的 Cookie。",
+            advice="刚才填写的内容没有保存。请点下面的按钮重新打开编辑页面:带正文的页面(文章、项目、县区、制度等)会在上方提示“恢复这些内容”,点它即可找回刚才填写的内容(选择的文件需要重新选择);其他页面请先点浏览器的“返回”按钮,把填写的内容复制下来。",
+        )
+    return csrf.csrf_failure(request, reason)
+
+
+def _is_admin_form(request) -> bool:
+    return request.method == "POST" and request.path.startswith(_admin_prefix())
+
+
+def _refused_admin_form(request, *, status: int, **texts):
+    """The page of a refused admin form. No database-backed navigation or user tools: the
+    request may have failed half-read."""
+    from django.contrib import admin
+
+    context = {
+        **texts,
+        "editing_url": request.path,
+        "site_header": admin.site.site_header,
+        "site_title": admin.site.site_title,
+        "site_url": admin.site.site_url,
+        "has_permission": False,
+        "is_nav_sidebar_enabled": False,
+    }
+    return render(request, "admin/refused_form.html", context, status=status)
 
 
 def _admin_prefix() -> str:

@@ -61,6 +61,8 @@ if not ALLOWED_HOSTS:
         "生产模式必须设置 ALLOWED_HOSTS。 ALLOWED_HOSTS must list the site's host names."
     )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Django's page (templates/403_csrf.html), or for a form of the admin the admin's with the way back.
+CSRF_FAILURE_VIEW = "yanan_portal.security_views.csrf_failure"
 
 # Absolute address of the site, used for QR codes, feeds and canonical links.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
