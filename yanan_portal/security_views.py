@@ -50,17 +50,35 @@ def bad_request(request, exception):
 def csrf_failure(request, reason=""):
     """A form sent without the current CSRF token (the page was open across a new login, or the
     browser dropped the site's cookies): Django's own page with templates/403_csrf.html, except
-    for a form of the admin, which gets the admin's look and the way back to the editing page."""
-    if _is_admin_form(request):
-        return _refused_admin_form(
-            request,
-            status=403,
-            page_title="页面已过期",
-            heading="抱歉,页面已过期,提交没有成功",
-            reason="为了安全,表单要在同一次登录中提交;这个页面打开以后,可能在别的标签页重新登录过,或者浏览器清除了本网站的 Cookie。",
-            advice="刚才填写的内容没有保存。请点下面的按钮重新打开编辑页面:带正文的页面(文章、项目、县区、制度等)会在上方提示“恢复这些内容”,点它即可找回刚才填写的内容(选择的文件需要重新选择);其他页面请先点浏览器的“返回”按钮,把填写的内容复制下来。",
-        )
-    return csrf.csrf_failure(request, reason)
+    for a form of the admin, which gets the admin's look and the way back to its page."""
+    if not _is_admin_form(request):
+        return csrf.csrf_failure(request, reason)
+    why = "为了安全,表单要在同一次登录中提交;这个页面打开以后,可能在别的标签页重新登录过,或者浏览器清除了本网站的 Cookie。"
+    from django.urls import reverse
+
+    if request.path == reverse("admin:login"):
+        texts = {
+            "heading": "抱歉,页面已过期,没有登录成功",
+            "reason": "为了安全,登录要在刚打开的登录页面上进行;这个页面打开得太久,或者浏览器清除了本网站的 Cookie。",
+            "advice": "请点下面的按钮重新打开登录页面,再登录一次。",
+            "button": "重新打开登录页面",
+            "editing_url": request.get_full_path(),  # with its ?next=, back to the page that asked
+        }
+    elif request.path == reverse("admin:logout"):
+        texts = {
+            "heading": "抱歉,页面已过期,没有退出登录",
+            "reason": why,
+            "advice": "请打开后台首页,再点右上角的“注销”。",
+            "button": "打开后台首页",
+            "editing_url": reverse("admin:index"),
+        }
+    else:
+        texts = {
+            "heading": "抱歉,页面已过期,提交没有成功",
+            "reason": why,
+            "advice": "刚才填写的内容没有保存。请点下面的按钮重新打开编辑页面:带正文的页面(文章、项目、县区、制度等)会在上方提示“恢复这些内容”,点它即可找回刚才填写的内容(选择的文件需要重新选择);其他页面请先点浏览器的“返回”按钮,把填写的内容复制下来。",
+        }
+    return _refused_admin_form(request, status=403, page_title="页面已过期", **texts)
 
 
 def _is_admin_form(request) -> bool:
@@ -73,8 +91,9 @@ def _refused_admin_form(request, *, status: int, **texts):
     from django.contrib import admin
 
     context = {
-        **texts,
         "editing_url": request.path,
+        "button": "重新打开编辑页面",
+        **texts,
         "site_header": admin.site.site_header,
         "site_title": admin.site.site_title,
         "site_url": admin.site.site_url,

@@ -137,6 +137,23 @@ def test_an_admin_form_with_an_old_csrf_token_gets_the_way_back_in_the_admins_lo
     assert programme.name != "改过的名称"
 
 
+@pytest.mark.parametrize(
+    "url, heading, link",
+    [
+        ("/admin/login/?next=/admin/news/article/", "抱歉,页面已过期,没有登录成功", '<a class="button" href="/admin/login/?next=/admin/news/article/">重新打开登录页面</a>'),
+        ("/admin/logout/", "抱歉,页面已过期,没有退出登录", '<a class="button" href="/admin/">打开后台首页</a>'),
+    ],
+)
+def test_the_admin_login_and_logout_with_an_old_csrf_token_say_what_to_do(url, heading, link):
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["csrftoken"] = "a" * 32
+    response = client.post(url, {"csrfmiddlewaretoken": "b" * 32, "username": "guanli", "password": "x"})
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert re.findall(r"<h1>(.*?)</h1>", text) == [heading] and link in text
+    assert "恢复这些内容" not in text
+
+
 def test_an_oversize_public_post_is_refused_the_same_way(csrf_client, settings):
     client = csrf_client
     response = client.post("/", {"x": "a" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)})
