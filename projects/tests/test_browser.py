@@ -104,15 +104,13 @@ def test_every_programme_page_passes_axe_in_both_colour_modes(phone_page, live_s
             assert axe_violations(phone_page) == "", (contrast, path)
 
 
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_a_programme_introduction_gets_a_photo_as_an_article_does(desktop_page, tmp_path):
-    """Not only articles: whoever keeps a programme's page writes it in the same editor, in
-    Chinese, uploads a photo from inside it and writes on below the photo."""
+@pytest.fixture
+def programme_keeper(transactional_db):
+    """The demo content and 项目 staff who may change programmes (and nothing else), logged
+    in as "xiangmu" by the tests; returns 红色乡村(校园)书社 and its admin page."""
     from django.contrib.auth.models import Permission
-    from PIL import Image
 
-    from news.tests.roles import insert_photo, log_in, make_staff, put_cursor_at_end
+    from news.tests.roles import make_staff
     from projects.models import Programme
 
     call_command("load_demo", verbosity=0)
@@ -120,12 +118,25 @@ def test_a_programme_introduction_gets_a_photo_as_an_article_does(desktop_page, 
     keeper.is_staff = True
     keeper.save()
     keeper.user_permissions.add(*Permission.objects.filter(codename__in=["view_programme", "change_programme"]))
+    programme = Programme.objects.get(slug="reading-rooms")
+    return programme, f"/admin/projects/programme/{programme.pk}/change/"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_programme_introduction_gets_a_photo_as_an_article_does(desktop_page, programme_keeper, tmp_path):
+    """Not only articles: whoever keeps a programme's page writes it in the same editor, in
+    Chinese, uploads a photo from inside it and writes on below the photo."""
+    from PIL import Image
+
+    from news.tests.roles import insert_photo, log_in, put_cursor_at_end
+
+    programme, change_url = programme_keeper
     photo = tmp_path / "书社.jpg"
     Image.new("RGB", (1200, 900), (200, 120, 40)).save(photo)
     page = desktop_page
     log_in(page, "xiangmu")
-    programme = Programme.objects.get(slug="reading-rooms")
-    page.goto(f"/admin/projects/programme/{programme.pk}/change/")
+    page.goto(change_url)
     # The 段落 dropdown's arrow is drawn, not the character ⏷ that office PCs' fonts lack (a box).
     arrow = page.locator(".prose-menubar__selected").first.evaluate("e => getComputedStyle(e, '::after').content")
     assert arrow == '""'
@@ -149,22 +160,14 @@ def test_a_programme_introduction_gets_a_photo_as_an_article_does(desktop_page, 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_a_programme_text_typed_while_the_login_ran_out_is_restored_after_logging_in_again(desktop_page):
+def test_a_programme_text_typed_while_the_login_ran_out_is_restored_after_logging_in_again(desktop_page, programme_keeper):
     """草稿保护 is not the article's alone: a programme's introduction written for longer than
     the login lasts is kept on the computer and offered again after logging in."""
     from django.conf import settings
-    from django.contrib.auth.models import Permission
 
-    from news.tests.roles import PASSWORD, log_in, make_staff, put_cursor_at_end, wait_for_kept_copy
-    from projects.models import Programme
+    from news.tests.roles import PASSWORD, log_in, put_cursor_at_end, wait_for_kept_copy
 
-    call_command("load_demo", verbosity=0)
-    keeper = make_staff("xiangmu", None)
-    keeper.is_staff = True
-    keeper.save()
-    keeper.user_permissions.add(*Permission.objects.filter(codename__in=["view_programme", "change_programme"]))
-    programme = Programme.objects.get(slug="reading-rooms")
-    change_url = f"/admin/projects/programme/{programme.pk}/change/"
+    programme, change_url = programme_keeper
     page = desktop_page
     page.context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
     log_in(page, "xiangmu")
@@ -202,21 +205,12 @@ def test_a_programme_text_typed_while_the_login_ran_out_is_restored_after_loggin
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_a_form_left_open_is_saved_after_logging_in_again_in_another_tab(desktop_page):
+def test_a_form_left_open_is_saved_after_logging_in_again_in_another_tab(desktop_page, programme_keeper):
     """A login changes the CSRF token: a programme form opened before logging out and in again
     in another tab carried the old one, and its 保存 was refused as expired (403)."""
-    from django.contrib.auth.models import Permission
+    from news.tests.roles import log_in, put_cursor_at_end
 
-    from news.tests.roles import log_in, make_staff, put_cursor_at_end
-    from projects.models import Programme
-
-    call_command("load_demo", verbosity=0)
-    keeper = make_staff("xiangmu", None)
-    keeper.is_staff = True
-    keeper.save()
-    keeper.user_permissions.add(*Permission.objects.filter(codename__in=["view_programme", "change_programme"]))
-    programme = Programme.objects.get(slug="reading-rooms")
-    change_url = f"/admin/projects/programme/{programme.pk}/change/"
+    programme, change_url = programme_keeper
     page = desktop_page
     log_in(page, "xiangmu")
     page.goto(change_url)
