@@ -404,3 +404,45 @@ def test_a_late_refill_of_the_form_is_shown_before_the_first_keystroke(desktop_p
     page.wait_for_url(re.compile(r"/change/$"))
     article.refresh_from_db()
     assert article.body == "<p>返回时浏览器填回的正文。再写一句。</p>"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_submitting_for_review_with_unsaved_changes_asks_to_save_first(desktop_page):
+    """提交审核 is a link: it sends the article as last saved. With changes still in the form,
+    the publisher would have reviewed (and published) the old text."""
+    from news.tests.factories import ArticleFactory
+
+    page = desktop_page
+    page.context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+    editor = make_staff("editor", EDITOR)
+    article = ArticleFactory(title="待补充的文章", status=Article.Status.DRAFT, published_at=None, created_by=editor, body="<p>初稿。</p>")
+    change_url = f"/admin/news/article/{article.pk}/change/"
+    log_in(page, "editor")
+    page.goto(change_url)
+    put_cursor_at_end(page, page.locator(".tiptap.ProseMirror"))
+    page.keyboard.type("补充的重要内容。")
+    page.get_by_role("link", name="提交审核").click()
+    expect(page.get_by_role("alert")).to_contain_text("还有没保存的修改,“提交审核”不会带上它们")
+    expect(page).to_have_url(re.compile(re.escape(change_url) + "$"))
+
+    # A save refused by the form: the page holds what was typed, still not saved.
+    page.fill("#id_title", "")
+    page.click("input[name=_continue]")
+    page.wait_for_load_state("load")
+    expect(page.locator("p.errornote")).to_be_visible()
+    page.get_by_role("link", name="提交审核").click()
+    expect(page.get_by_role("alert")).to_contain_text("还有没保存的修改")
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT and article.body == "<p>初稿。</p>"
+
+    # Saved: 提交审核 goes ahead, with the new text.
+    page.fill("#id_title", "补充好的文章")
+    page.click("input[name=_continue]")
+    page.wait_for_url(re.compile(re.escape(change_url) + "$"))
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    page.get_by_role("link", name="提交审核").click()
+    page.click("input[type=submit][value=确认提交审核]")
+    page.wait_for_url(re.compile(re.escape(change_url) + "$"))
+    article.refresh_from_db()
+    assert article.status == Article.Status.REVIEW and article.body == "<p>初稿。补充的重要内容。</p>"

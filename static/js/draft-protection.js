@@ -108,7 +108,8 @@
       : pageKey + "#" + Date.now().toString(36) + Math.random().toString(36).slice(2, 6);
   }
   var typedSinceKeepalive = false;
-  var unsaved = false;
+  // A form that came back refused (errors) holds what was typed, not what is saved.
+  var unsaved = unconfirmed !== null && unconfirmed === key;
   var submitting = false;
 
   function fields() {
@@ -311,6 +312,24 @@
 
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
+
+  // The workflow buttons (提交审核, 发布…) are links: they act on the article as last saved,
+  // and what the form holds unsaved would not go with it (the publisher reviewed the old
+  // text). While there are unsaved changes they say to save first.
+  var saveFirst = null;
+  form.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a.workflow-button");
+    if (!link || !unsaved) return;
+    event.preventDefault();
+    if (!saveFirst) {
+      saveFirst = document.createElement("p");
+      saveFirst.className = "draft-notice";
+      saveFirst.setAttribute("role", "alert");
+      link.closest(".workflow-row").insertAdjacentElement("afterend", saveFirst);
+    }
+    saveFirst.textContent = "还有没保存的修改,“" + link.textContent.trim() + "”不会带上它们。" +
+      "请先点“保存并继续编辑”,保存成功后再点“" + link.textContent.trim() + "”。";
+  });
   // Moving 县区 or 项目 between SelectFilter's boxes changes no form element's value; watched
   // once SelectFilter has built its boxes (on load, before this script's own load handler).
   function watchChoiceBoxes() {
