@@ -172,7 +172,10 @@ def test_the_admin_addresses_staff_as_nin_throughout(admin_client):
         reverse("admin:news_article_change", args=[article.pk]), form_data(article, _continue="1"), follow=True
     )
     message = str(list(response.context["messages"])[0])
-    assert "您可以在下面再次编辑它" in message and "你" not in message
+    assert re.sub(r"<[^>]+>", "", message) == "成功修改了文章“称呼测试”。您可以在下面再次编辑它。"
+    # Filter headings read 按状态, not 以 状态.
+    changelist = admin_client.get(reverse("admin:news_article_changelist")).content.decode()
+    assert "按状态" in changelist and "以 " not in changelist
 
 
 def _admin_script_strings() -> dict[str, str]:
@@ -208,6 +211,10 @@ def test_every_string_of_the_admin_scripts_is_in_chinese(admin_client):
     catalog = json.loads(admin_client.get(reverse("admin:jsi18n")).content.decode().split("const newcatalog = ")[1].split(";\n")[0])
     missing = {key: where for key, where in strings.items() if key not in catalog}
     assert missing == {}
+    # The calendar's weekday headers (Django's zh_Hans leaves them M T W T F S S).
+    weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+    letters = [catalog[key] for day in weekdays for key in strings if key.startswith(f"one letter {day}\x04")]
+    assert letters == ["日", "一", "二", "三", "四", "五", "六"]
 
 
 def test_staff_session_ends_after_inactivity_not_during_work(client, staff, settings):
