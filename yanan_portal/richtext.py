@@ -125,6 +125,12 @@ def check_body_images(html: str) -> None:
                 "正文中有直接粘贴进来的图片(常见于从 Word/WPS 复制),网站不能保存这种图片。"
                 "请删除它,再用编辑器的“插入图片 → 浏览…”上传照片。"
             ))
+        elif src.lower().startswith("file:"):
+            # Word/WPS paste photos as files of the writer's own computer, which no reader can see.
+            errors.append(_(
+                "正文中有电脑本机上的图片(%(src)s,常见于从 Word/WPS 复制),读者看不到这种图片。"
+                "请删除它,再用“插入图片 → 浏览…”从电脑上选择这张照片上传。"
+            ) % {"src": src[:80]})
         elif not is_own_media_address(src):
             errors.append(_(
                 "正文中有来自其他网站的图片(%(src)s),网站不引用外部图片。"

@@ -59,6 +59,8 @@ def test_the_editor_speaks_chinese_and_uploads_photos_everywhere(client, superus
     [
         ('<img src="https://example.com/a.jpg" alt="外链">', "来自其他网站的图片"),
         ('<img src="data:image/png;base64,iVBORw0KGgo=" alt="粘贴">', "直接粘贴进来的图片"),
+        # How Word/WPS paste a photo: a file on the writer's computer, not another website's.
+        ('<img src="file:///C:/Users/office/AppData/Local/Temp/wps1.jpg" alt="本机">', "电脑本机上的图片(file:///C:/Users/office"),
         ('<img src="/media/photos/2024/01/none.jpg" alt="不存在">', "在网站上找不到"),
     ],
 )
