@@ -269,7 +269,7 @@ class ArticleAdmin(RichTextAdminMixin, DateHierarchyMixin, PhotoPipelineMixin, S
     @admin.display(description=_("正文"))
     def body_as_read(self, obj):
         # Sanitised on every save; again here, as for the public page, before it is marked safe.
-        return format_html('<div class="article-body-readonly">{}</div>', mark_safe(sanitize_html(obj.body)))
+        return format_html('<div class="rich-text-readonly">{}</div>', mark_safe(sanitize_html(obj.body)))
 
     # --- display ------------------------------------------------------------------------
 

@@ -10,12 +10,14 @@ from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.views.main import ChangeList
 from django.forms.models import _get_foreign_key
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
 from . import images
 from .dates import YEAR_MAX, YEAR_MIN
-from .richtext import body_editor_config, check_body_images, rich_text_fields
+from .richtext import body_editor_config, check_body_images, rich_text_fields, sanitize_html
 
 # Scripts of the editor wherever it appears: Chinese toolbar names, writing on after a photo,
 # the text the browser's 返回 brings back shown in the editor, and 草稿保护 (a copy of the form
@@ -117,6 +119,39 @@ class RichTextAdminMixin:
 
     change_form_template = "admin/rich_text_change_form.html"
 
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        # On a page the staff member may only view, each rich text is shown as readers see it,
+        # not as its HTML source, by a display method "<field>_as_read" (the article defines
+        # its own, news/admin.py).
+        self._shown_as_read = {}
+        for field in rich_text_fields(model):
+            display = f"{field.name}_as_read"
+            if not hasattr(type(self), display):
+                self._shown_as_read[field.name] = display
+                setattr(self, display, _as_read(field))
+
+    def _only_viewed(self, request, obj) -> bool:
+        return bool(self._shown_as_read) and obj is not None and not self.has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if self._only_viewed(request, obj):
+            fields += [display for display in self._shown_as_read.values() if display not in fields]
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self._only_viewed(request, obj):
+            return fieldsets
+        displays = set(self._shown_as_read.values())
+
+        def as_read(names):
+            # Without fieldsets of its own the admin lists the display once more at the end.
+            return [self._shown_as_read.get(name, name) for name in names if name not in displays]
+
+        return [(title, {**options, "fields": as_read(options["fields"])}) for title, options in fieldsets]
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if isinstance(db_field, ProseEditorField) and formfield is not None:
@@ -127,6 +162,15 @@ class RichTextAdminMixin:
     @property
     def media(self):
         return super().media + forms.Media(css={"all": RICH_TEXT_EDITOR_CSS}, js=RICH_TEXT_EDITOR_JS)
+
+
+def _as_read(field):
+    def as_read(obj):
+        # Sanitised on every save; again here, as for the public page, before it is marked safe.
+        return format_html('<div class="rich-text-readonly">{}</div>', mark_safe(sanitize_html(getattr(obj, field.name))))
+
+    as_read.short_description = field.verbose_name
+    return as_read
 
 
 def record_fingerprint(model, pk, *, inline_models=(), lock: bool = False) -> str:

@@ -623,7 +623,7 @@ def test_an_editor_reads_a_published_article_as_readers_do_and_is_told_why_it_is
     assert response.status_code == 200
     html = response.text
     assert "您只能查看、不能修改" in html
-    assert '<div class="article-body-readonly"><p>已经<strong>发布</strong>的正文</p>' in html
+    assert '<div class="rich-text-readonly"><p>已经<strong>发布</strong>的正文</p>' in html
     assert "&lt;p&gt;" not in html and "<script>alert(1)" not in html and "onerror" not in html
     as_role(PUBLISHER)
     html = client.get(change_url(article)).text

@@ -15,6 +15,7 @@ from PIL import Image
 
 from projects.models import Programme
 from yanan_portal.admin_mixins import RICH_TEXT_EDITOR_CSS, RICH_TEXT_EDITOR_JS, PhotoPipelineMixin, RichTextAdminMixin, rich_text_models
+from yanan_portal.richtext import rich_text_fields
 from yanan_portal.tests.admin_forms import posted_form
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,31 @@ def test_the_editor_speaks_chinese_and_uploads_photos_everywhere(client, superus
     assert 'id="draft-protection"' not in client.get(url + "?_popup=1").content.decode()
     # The 插入图片 dialog's 浏览… button opens the photo upload window.
     assert f"&quot;pickerUrl&quot;:&quot;{PICKER}&quot;" in html
+
+
+@pytest.mark.parametrize(
+    "model", [m for m in rich_text_models() if m._meta.label != "news.Article"], ids=lambda model: model._meta.label
+)
+def test_staff_who_may_only_view_read_the_text_not_its_html(client, model):
+    """(The article's own read-only view is tested in news/tests/test_admin_workflow.py.)"""
+    from news.tests.roles import make_staff
+
+    call_command("load_demo", verbosity=0)
+    viewer = make_staff("chakan", None)
+    viewer.is_staff = True
+    viewer.save()
+    viewer.user_permissions.add(Permission.objects.get(codename=f"view_{model._meta.model_name}", content_type__app_label=model._meta.app_label))
+    client.force_login(viewer)
+    instance = model._default_manager.order_by("pk").first()
+    (field,) = rich_text_fields(model)
+    # As stored by an older version or a script: the page sanitises it again before showing it.
+    model._default_manager.filter(pk=instance.pk).update(**{field.name: "<p>第一段<strong>加粗</strong>。</p><script>alert(1)</script>"})
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[instance.pk])
+    html = client.get(url).content.decode()
+    assert '<div class="rich-text-readonly"><p>第一段<strong>加粗</strong>。</p></div>' in html
+    assert "&lt;p&gt;第一段" not in html and "alert(1)" not in html
+    assert html.count('class="rich-text-readonly"') == 1
+    assert f"<label>{field.verbose_name}:</label>" in html
 
 
 @pytest.mark.parametrize(
