@@ -446,3 +446,26 @@ def test_submitting_for_review_with_unsaved_changes_asks_to_save_first(desktop_p
     page.wait_for_url(re.compile(re.escape(change_url) + "$"))
     article.refresh_from_db()
     assert article.status == Article.Status.REVIEW and article.body == "<p>初稿。补充的重要内容。</p>"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_save_with_a_numbered_list_offers_no_copy_of_what_is_on_the_page(desktop_page):
+    """The editor reads a numbered list back from the form as <ol data-type="decimal">, not the
+    <ol> it wrote: the kept copy looked different and was offered as unsaved text beside the
+    form's own error, although the page held the very same text."""
+    page = desktop_page
+    make_staff("editor", EDITOR)
+    log_in(page, "editor")
+    page.goto("/admin/news/article/add/")
+    page.fill("#id_title", "带编号列表的文章")
+    page.locator(".tiptap.ProseMirror").click()
+    page.keyboard.type("第一项")
+    page.click(".prose-menubar button[title=编号列表]")
+    expect(page.locator(".tiptap.ProseMirror ol li")).to_have_text("第一项")
+    wait_for_kept_copy(page, "<ol><li><p>第一项</p></li></ol>")
+    page.click("input[name=_continue]")  # no 栏目: refused
+    page.wait_for_load_state("load")
+    expect(page.locator("p.errornote")).to_be_visible()
+    expect(page.locator(".tiptap.ProseMirror ol li")).to_have_text("第一项")
+    expect(page.locator(".draft-notice")).to_have_count(0)

@@ -177,9 +177,16 @@
     return values;
   }
 
+  // The editor writes a numbered list it has just made as <ol>, and the same list read back
+  // from the form as <ol data-type="decimal">: the same text, which must not look changed.
+  function comparable(name, value) {
+    value = String(value);
+    return name in editors ? value.replace(/<ol data-type="decimal">/g, "<ol>") : value;
+  }
+
   function differs(saved, current) {
     return Object.keys(saved).some(function (name) {
-      return !isVersion(name) && name in current && String(saved[name]) !== String(current[name]);
+      return !isVersion(name) && name in current && comparable(name, saved[name]) !== comparable(name, current[name]);
     });
   }
 
