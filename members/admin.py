@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from yanan_portal.admin_mixins import EditConflictMixin, PhotoPipelineMixin, RichTextAdminMixin
+from yanan_portal.admin_mixins import EditConflictMixin, PhotoPipelineMixin, ReadableDeletionMixin, RichTextAdminMixin
 from yanan_portal.cache import invalidate_public_pages
 
 from .models import (
@@ -20,7 +20,7 @@ from .models import (
 
 
 @admin.register(CountyBranch)
-class CountyBranchAdmin(RichTextAdminMixin, EditConflictMixin, PhotoPipelineMixin, admin.ModelAdmin):
+class CountyBranchAdmin(ReadableDeletionMixin, RichTextAdminMixin, EditConflictMixin, PhotoPipelineMixin, admin.ModelAdmin):
     photo_folders = {"photo": "branches"}
     list_display = ["name", "association_name", "president", "phone", "has_establishment", "last_election_year", "order"]
     list_editable = ["order"]
@@ -43,7 +43,7 @@ class CountyBranchAdmin(RichTextAdminMixin, EditConflictMixin, PhotoPipelineMixi
 
 
 @admin.register(CouncilUnit)
-class CouncilUnitAdmin(EditConflictMixin, PhotoPipelineMixin, admin.ModelAdmin):
+class CouncilUnitAdmin(ReadableDeletionMixin, EditConflictMixin, PhotoPipelineMixin, admin.ModelAdmin):
     photo_folders = {"logo": "council"}
     list_display = ["name", "category", "role", "joined_year", "is_active", "order", "is_sample"]
     list_editable = ["order"]

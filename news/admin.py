@@ -25,6 +25,7 @@ from yanan_portal import images
 from yanan_portal.admin_mixins import (
     DateHierarchyMixin,
     PhotoPipelineMixin,
+    ReadableDeletionMixin,
     RichTextAdminMixin,
     may_edit_rich_text,
     show_conflict_on_top,
@@ -164,7 +165,7 @@ class ReadableChanges(HistoricalRecordContextHelper):
 
 
 @admin.register(Article)
-class ArticleAdmin(RichTextAdminMixin, DateHierarchyMixin, PhotoPipelineMixin, SimpleHistoryAdmin):
+class ArticleAdmin(ReadableDeletionMixin, RichTextAdminMixin, DateHierarchyMixin, PhotoPipelineMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     photo_folders = {"cover": "covers"}
     change_form_template = "admin/news/article/change_form.html"

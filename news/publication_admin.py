@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from yanan_portal.admin_mixins import DateHierarchyMixin, EditConflictMixin, PhotoPipelineMixin
+from yanan_portal.admin_mixins import DateHierarchyMixin, EditConflictMixin, PhotoPipelineMixin, ReadableDeletionMixin
 
 from .publications import Publication, PublicationStat, TableOfContentsEntry
 
@@ -17,7 +17,7 @@ class TableOfContentsInline(admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(DateHierarchyMixin, EditConflictMixin, PhotoPipelineMixin, admin.ModelAdmin):
+class PublicationAdmin(ReadableDeletionMixin, DateHierarchyMixin, EditConflictMixin, PhotoPipelineMixin, admin.ModelAdmin):
     photo_folders = {"cover": "publications/covers"}
     list_display = ["title", "kind", "number", "year", "month", "rating", "status_label", "published_at", "has_pdf"]
     list_filter = ["kind", "status", "year", "is_sample", "counties", "programmes"]

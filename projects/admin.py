@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from yanan_portal.admin_mixins import DateHierarchyMixin, EditConflictMixin, PhotoPipelineMixin, RichTextAdminMixin
+from yanan_portal.admin_mixins import DateHierarchyMixin, EditConflictMixin, PhotoPipelineMixin, ReadableDeletionMixin, RichTextAdminMixin
 
 from .models import Award, Figure, KeyVillage, Milestone, Programme, ReadingRoom
 
@@ -26,7 +26,7 @@ class MilestoneInline(admin.StackedInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(RichTextAdminMixin, EditConflictMixin, PhotoPipelineMixin, admin.ModelAdmin):
+class ProgrammeAdmin(ReadableDeletionMixin, RichTextAdminMixin, EditConflictMixin, PhotoPipelineMixin, admin.ModelAdmin):
     photo_folders = {"hero_image": "programmes"}
     list_display = ["name", "slug", "start_year", "order", "is_active"]
     list_editable = ["order", "is_active"]

@@ -11,6 +11,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.forms.models import _get_foreign_key
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
@@ -277,3 +278,45 @@ class EditConflictMixin:
             return fieldsets
         (name, options), *rest = fieldsets
         return [(name, {**options, "fields": [*options["fields"], "edit_token"]}), *rest]
+
+
+class ReadableDeletionMixin:
+    """The delete confirmation names the links a deletion removes as links (文章“…”与此项目的
+    关联,文章本身不删除) instead of Django's "Article-programme关系: Article_programmes object (8)",
+    which was English and read as if the articles themselves were deleted too."""
+
+    def get_deleted_objects(self, objs, request):
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        readable = {}
+        for through, own, other in _link_tables(self.model):
+            other_name = other.related_model._meta.verbose_name
+            own_name = self.model._meta.verbose_name
+            prefix = f"{capfirst(through._meta.verbose_name)}: "
+            for row in through._default_manager.filter(**{f"{own.name}__in": objs}).select_related(other.name):
+                readable[f"{prefix}{row}"] = _("%(other)s“%(name)s”与此%(own)s的关联(%(other)s本身不删除)") % {
+                    "other": other_name, "name": getattr(row, other.name), "own": own_name
+                }
+            if through._meta.verbose_name_plural in model_count:
+                count = model_count.pop(through._meta.verbose_name_plural)
+                model_count[_("与%(other)s的关联") % {"other": other_name}] = count
+        return _readable(to_delete, readable), model_count, perms_needed, protected
+
+
+def _link_tables(model):
+    """The tables Django made for the model's many-to-many fields, either side: (table, the
+    table's key to this model, its key to the other one)."""
+    for field in model._meta.get_fields():
+        if not field.many_to_many:
+            continue
+        through = field.through if field.auto_created else field.remote_field.through
+        if not through._meta.auto_created:
+            continue
+        keys = [key for key in through._meta.fields if key.is_relation]
+        own = next((key for key in keys if key.related_model is model), None)
+        other = next((key for key in keys if key is not own), None)
+        if own and other and other.related_model is not model:
+            yield through, own, other
+
+
+def _readable(items, readable):
+    return [_readable(item, readable) if isinstance(item, list) else readable.get(str(item), item) for item in items]

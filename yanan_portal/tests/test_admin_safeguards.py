@@ -318,3 +318,27 @@ def test_a_view_only_account_cannot_publish_or_withdraw_publications(client):
         client.post(changelist, {"action": action, "_selected_action": [record.pk]})
     assert not Publication.objects.published().filter(pk=draft.pk).exists()
     assert Publication.objects.published().filter(pk=published.pk).exists()
+
+
+def test_the_delete_confirmation_names_links_as_links_in_chinese(client, superuser):
+    """Deleting a programme removes its tags from articles and publications, not those: the
+    page said "Article-programme关系: Article_programmes object (8)", in English, under
+    下列所有相关的项目都将被删除."""
+    programme_name = Programme._meta.verbose_name  # 品牌项目
+    programme = ProgrammeFactory(name="红色书社")
+    article = ArticleFactory(title="书社开放日", status=Article.Status.DRAFT, published_at=None)  # a published one is withdrawn first
+    article.programmes.add(programme)
+    issue = PublicationFactory(title="第63期")
+    issue.programmes.add(programme)
+    response = client.get(reverse("admin:projects_programme_delete", args=[programme.pk]))
+    text = response.content.decode()
+    assert f"<li>文章“书社开放日”与此{programme_name}的关联(文章本身不删除)</li>" in text
+    assert f"{Publication._meta.verbose_name}“第63期”与此{programme_name}的关联" in text
+    assert "<li>与文章的关联: 1</li>" in text and "object (" not in text and "关系" not in text
+    # And from the article's side: its programme tags.
+    text = client.get(reverse("admin:news_article_delete", args=[article.pk])).content.decode()
+    assert f"{programme_name}“红色书社”与此文章的关联({programme_name}本身不删除)" in text and "object (" not in text
+    # A title is text, never markup.
+    Article.objects.filter(pk=article.pk).update(title="<b>粗体</b>")
+    text = client.get(reverse("admin:projects_programme_delete", args=[programme.pk])).content.decode()
+    assert "文章“&lt;b&gt;粗体&lt;/b&gt;”与此" in text
