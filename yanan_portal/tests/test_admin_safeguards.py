@@ -265,18 +265,18 @@ def phone_photo() -> bytes:
 
 
 @pytest.mark.parametrize(
-    "model, field, folder",
+    "model, field, alt, folder",
     [
-        (Programme, "hero_image", "programmes"),
-        (CountyBranch, "photo", "branches"),
-        (Publication, "cover", "publications/covers"),
+        (Programme, "hero_image", "hero_alt", "programmes"),
+        (CountyBranch, "photo", "photo_alt", "branches"),
+        (Publication, "cover", "cover_alt", "publications/covers"),
     ],
 )
-def test_a_photo_uploaded_in_the_admin_loses_its_name_and_position(client, superuser, settings, model, field, folder):
+def test_a_photo_uploaded_in_the_admin_loses_its_name_and_position(client, superuser, settings, model, field, alt, folder):
     instance = {Programme: ProgrammeFactory, Publication: PublicationFactory}.get(model, CountyBranch.objects.first)()
     form = posted_form(client.get(change_url(instance)).content.decode(), model)
     upload = SimpleUploadedFile("新项目规划图.jpg", phone_photo(), content_type="image/jpeg")
-    response = client.post(change_url(instance), {**form, field: upload, f"{field}_alt": "封面说明"})
+    response = client.post(change_url(instance), {**form, field: upload, alt: "照片说明"})
     assert response.status_code == 302, response.content.decode()[:3000]
     saved = model.objects.get(pk=instance.pk)
     name = getattr(saved, field).name
@@ -342,3 +342,21 @@ def test_the_delete_confirmation_names_links_as_links_in_chinese(client, superus
     Article.objects.filter(pk=article.pk).update(title="<b>粗体</b>")
     text = client.get(reverse("admin:projects_programme_delete", args=[programme.pk])).content.decode()
     assert "文章“&lt;b&gt;粗体&lt;/b&gt;”与此" in text
+
+
+@pytest.mark.parametrize(
+    "model, field, alt, message",
+    [
+        (Programme, "hero_image", "hero_alt", "有题图时必须填写“题图说明”"),
+        (CountyBranch, "photo", "photo_alt", "有照片时必须填写“照片说明”"),
+    ],
+)
+def test_a_photo_without_a_description_is_refused(client, superuser, model, field, alt, message):
+    """As the article's cover: readers who cannot see the photo would get an empty alt."""
+    instance = ProgrammeFactory() if model is Programme else CountyBranch.objects.first()
+    form = posted_form(client.get(change_url(instance)).content.decode(), model)
+    upload = SimpleUploadedFile("合影.jpg", phone_photo(), content_type="image/jpeg")
+    response = client.post(change_url(instance), {**form, field: upload, alt: " "})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not getattr(model.objects.get(pk=instance.pk), field)

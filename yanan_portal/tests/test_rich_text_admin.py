@@ -149,7 +149,7 @@ def test_a_photo_chosen_beside_a_refused_text_is_named_again(client, superuser):
     Image.new("RGB", (800, 600), (20, 60, 120)).save(buffer, "JPEG")
     photo = SimpleUploadedFile("海员合影.jpg", buffer.getvalue(), content_type="image/jpeg")
     typed = '<p>新介绍</p><figure><img src="https://example.com/a.jpg" alt="外链"></figure>'
-    response = client.post(url, form | {"body": [typed], "hero_image": photo})
+    response = client.post(url, form | {"body": [typed], "hero_image": photo, "hero_alt": ["海员合影"]})
     assert response.status_code == 200
     page = response.content.decode()
     assert "来自其他网站的图片" in page and page.count('class="errorlist') == 1  # the text only
@@ -168,7 +168,7 @@ def test_a_photo_chosen_beside_an_edit_conflict_is_named_again(client, superuser
     buffer = io.BytesIO()
     Image.new("RGB", (800, 600), (20, 60, 120)).save(buffer, "JPEG")
     photo = SimpleUploadedFile("海员合影.jpg", buffer.getvalue(), content_type="image/jpeg")
-    page = client.post(url, form | {"summary": ["我的简介"], "hero_image": photo}).content.decode()
+    page = client.post(url, form | {"summary": ["我的简介"], "hero_image": photo, "hero_alt": ["海员合影"]}).content.decode()
     assert f'<li class="error">{EDIT_CONFLICT_MESSAGE}</li>' in page
     assert "请重新选择这些文件后再保存:海员合影.jpg" in page
 
