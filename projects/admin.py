@@ -6,12 +6,16 @@ from yanan_portal.admin_mixins import DateHierarchyMixin, EditConflictMixin, Pho
 from .models import Award, Figure, KeyVillage, Milestone, Programme, ReadingRoom
 
 
-class FigureInline(admin.TabularInline):
+class FigureInline(admin.StackedInline):
     model = Figure
     extra = 1
+    # Stacked, a few fields a line: as a table of ten columns it was 1,700 px wide, and 来源说明
+    # (required for real figures), 备注 and 删除 sat out of sight even on a desktop.
     fields = [
-        "measure", "unit", "year", "value", "at_least", "is_cumulative",
-        "source_article", "source_text", "note", "is_sample",
+        ("measure", "unit", "year"),
+        ("value", "at_least", "is_cumulative"),
+        ("source_article", "source_text"),
+        ("note", "is_sample"),
     ]
     # An article is picked by searching its title, not from a select of every article.
     autocomplete_fields = ["source_article"]

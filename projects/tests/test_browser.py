@@ -229,3 +229,31 @@ def test_a_form_left_open_is_saved_after_logging_in_again_in_another_tab(desktop
     expect(page.locator(".messagelist .success")).to_be_visible()
     programme.refresh_from_db()
     assert programme.body.endswith("另一个标签页重新登录以后写的。</p>"), programme.body
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1366, 820])
+def test_every_field_of_a_programmes_figures_is_in_sight(desktop_page, width):
+    """历年数据 as a ten-column table was 1,700 px wide: 来源说明 (required for real figures),
+    备注 and 删除 sat beyond the edge of the box, even on a desktop."""
+    from django.contrib.auth.models import User
+
+    from news.tests.roles import PASSWORD, log_in
+    from projects.models import Programme
+
+    call_command("load_demo", verbosity=0)
+    User.objects.create_superuser("guanli", password=PASSWORD)
+    page = desktop_page
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, "guanli")
+    programme = Programme.objects.get(slug="reading-rooms")
+    page.goto(f"/admin/projects/programme/{programme.pk}/change/")
+    figures = page.locator("#figures-group")
+    assert figures.evaluate("group => group.scrollWidth <= group.clientWidth + 1")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    first = page.locator("#figures-0")
+    box = figures.bounding_box()
+    for name in ("source_text", "note", "DELETE"):
+        field = first.locator(f"[name=figures-0-{name}]").bounding_box()
+        assert field["x"] >= box["x"] and field["x"] + field["width"] <= box["x"] + box["width"] + 1, name
