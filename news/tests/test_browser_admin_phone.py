@@ -206,3 +206,26 @@ def test_on_a_tablet_beside_the_side_menu_the_attachments_fit_their_box(desktop_
         assert box["x"] <= inside["x"] and inside["x"] + inside["width"] <= box["x"] + box["width"] + 0.5, (field, inside, box)
     row = page.locator("#attachments-0")
     assert [cell["label"] for cell in row.element_handle().evaluate(CARD_LABELS)] == ["文件", "显示名称", "排序"]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [820, 1024])
+def test_on_a_tablet_the_article_list_has_room_for_its_columns(desktop_page, width):
+    """Beside the side menu and the filters, the list had some 210 px: titles broken every three
+    characters, 状态 and the dates cut off. The filters go below it, as on a phone."""
+    from news.tests.factories import ArticleFactory
+
+    ArticleFactory(title="延安市老促会召开二〇二四年度工作总结会议")
+    page = desktop_page
+    page.set_viewport_size({"width": width, "height": 1000})
+    make_staff("editor", EDITOR)
+    log_in(page, "editor")
+    page.goto("/admin/news/article/")
+    results = page.locator("#result_list").bounding_box()
+    filters = page.locator("#changelist-filter").bounding_box()
+    assert results["width"] >= 450, results
+    assert filters["y"] >= results["y"] + results["height"]  # below the list
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # The title on a few lines, not broken every three characters (it took 17 lines).
+    assert page.locator("#result_list tbody .field-title").first.bounding_box()["height"] < 100
