@@ -257,3 +257,35 @@ def test_every_field_of_a_programmes_figures_is_in_sight(desktop_page, width):
     for name in ("source_text", "note", "DELETE"):
         field = first.locator(f"[name=figures-0-{name}]").bounding_box()
         assert field["x"] >= box["x"] and field["x"] + field["width"] <= box["x"] + box["width"] + 1, name
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_after_an_edit_conflict_the_kept_text_is_shown_to_merge_by_hand(desktop_page, programme_keeper):
+    """The conflict message says to copy one's changes and reopen the page; reopened, the kept
+    copy was offered for 恢复, which put back the colleague's fields and was refused again."""
+    from news.tests.roles import log_in, put_cursor_at_end, wait_for_kept_copy
+    from projects.models import Programme
+
+    programme, change_url = programme_keeper
+    page = desktop_page
+    page.context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+    log_in(page, "xiangmu")
+    page.goto(change_url)
+    put_cursor_at_end(page, page.locator(".tiptap.ProseMirror").first)
+    page.keyboard.type("我写的新段落。")
+    wait_for_kept_copy(page, "我写的新段落。")
+    Programme.objects.filter(pk=programme.pk).update(summary="同事刚改过的简介")  # a colleague saves
+    page.click("input[name=_continue]")
+    page.wait_for_load_state("load")
+    expect(page.locator(".messagelist .error")).to_contain_text("已被他人修改")
+
+    page.goto(change_url)
+    notice = page.locator(".draft-notice")
+    expect(notice).to_contain_text("不能直接恢复")
+    expect(notice.get_by_role("button", name="恢复这些内容")).to_have_count(0)
+    notice.get_by_role("button", name="显示这些内容").click()
+    kept = page.get_by_role("region", name="这台电脑上保存的内容")
+    expect(kept).to_contain_text("我写的新段落。")
+    expect(kept).not_to_contain_text("<p>")
+    assert page.locator("#id_summary").input_value() == "同事刚改过的简介"

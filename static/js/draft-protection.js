@@ -258,6 +258,10 @@
     copies.forEach(function (found) {
       var name = found.copy.values.title || found.copy.values.name;  // an article's, a programme's…
       var what = isNew && name ? "“" + name + "”" : "本页";
+      if (!isNew && olderThanTheRecord(found.copy.values, current)) {
+        offerToShow(found, what);
+        return;
+      }
       var box = notice("这台电脑上保存着" + what + " " + shortTime(found.copy.savedAt) +
         " 尚未提交的内容(例如登录过期、页面过期或内容太大时未能保存的修改)。", [
         ["恢复这些内容", function () {
@@ -272,6 +276,60 @@
       ]);
       offered.push({ values: found.copy.values, box: box });
     });
+  }
+
+  // A copy written on a version that a colleague has saved over since: restored, its 保存 would
+  // only be refused as a conflict again (its version is the old one), and it would put back the
+  // colleague's changed fields too. It is shown to copy from instead, to merge by hand.
+  function olderThanTheRecord(saved, current) {
+    return VERSIONS.some(function (name) {
+      return name in saved && name in current && String(saved[name]) !== String(current[name]);
+    });
+  }
+
+  function offerToShow(found, what) {
+    var box = notice("这台电脑上保存着" + what + " " + shortTime(found.copy.savedAt) +
+      " 尚未提交的内容,但之后已有同事修改并保存了本页,不能直接恢复(会覆盖同事的修改)。" +
+      "请点“显示这些内容”,对照本页把需要的修改复制过来,再保存。", [
+      ["显示这些内容", function () { showCopy(found.copy.values); }],
+      ["丢弃", function () { store.removeItem(found.key); }]
+    ]);
+    offered.push({ values: found.copy.values, box: box });
+  }
+
+  // The kept copy's fields that differ from the form, as text to copy from (never as markup).
+  function showCopy(values) {
+    var current = snapshot();
+    var box = document.createElement("section");
+    box.className = "draft-notice draft-copy";
+    box.setAttribute("aria-label", "这台电脑上保存的内容");
+    var heading = document.createElement("h2");
+    heading.textContent = "这台电脑上保存的内容(与本页不同的部分)";
+    box.appendChild(heading);
+    Object.keys(values).forEach(function (name) {
+      if (isVersion(name) || !(name in current) || comparable(name, values[name]) === comparable(name, current[name])) return;
+      var label = document.querySelector("label[for='id_" + name + "']");
+      var title = document.createElement("h3");
+      title.textContent = label ? label.textContent.replace(/[:：]\s*$/, "") : name;
+      var text = document.createElement("p");
+      text.className = "draft-copy-text";
+      text.textContent = name in editors ? plainText(values[name]) : [].concat(values[name]).join(", ");
+      box.appendChild(title);
+      box.appendChild(text);
+    });
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "button";
+    close.textContent = "关闭";
+    close.addEventListener("click", function () { box.remove(); });
+    box.appendChild(close);
+    form.parentNode.insertBefore(box, form);
+    box.scrollIntoView();
+  }
+
+  function plainText(html) {
+    var lines = String(html).replace(/<\/(p|h[1-6]|li|figcaption|blockquote)>|<br\s*\/?>/gi, "$&\n");
+    return new DOMParser().parseFromString(lines, "text/html").body.textContent.trim();
   }
 
   // The browser's 返回 refills the form only after the page has loaded, after the offers were
