@@ -21,9 +21,12 @@ from .dates import YEAR_MAX, YEAR_MIN
 from .richtext import body_editor_config, check_body_images, rich_text_fields, sanitize_html
 
 # Scripts of the editor wherever it appears: Chinese toolbar names, writing on after a photo,
-# the text the browser's 返回 brings back shown in the editor, and 草稿保护 (a copy of the form
-# on this computer until it is saved, the login kept alive while someone writes).
-RICH_TEXT_EDITOR_JS = ["js/editor-zh.js", "js/editor-figures.js", "js/editor-restore.js", "js/draft-protection.js"]
+# the text the browser's 返回 brings back shown in the editor, a word on pasted photos, and
+# 草稿保护 (a copy of the form on this computer until it is saved, the login kept alive while
+# someone writes).
+RICH_TEXT_EDITOR_JS = [
+    "js/editor-zh.js", "js/editor-figures.js", "js/editor-restore.js", "js/editor-paste.js", "js/draft-protection.js"
+]
 RICH_TEXT_EDITOR_CSS = ["css/rich-text-editor.css"]
 
 

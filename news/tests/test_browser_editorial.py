@@ -478,3 +478,55 @@ def test_a_refused_save_with_a_numbered_list_offers_no_copy_of_what_is_on_the_pa
     expect(page.locator("p.errornote")).to_be_visible()
     expect(page.locator(".tiptap.ProseMirror ol li")).to_have_text("第一项")
     expect(page.locator(".draft-notice")).to_have_count(0)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        '<p>会议纪要。</p><img src="data:image/png;base64,iVBORw0KGgo=">',  # Word: dropped by the editor
+        '<p>会议纪要。</p><img src="file:///C:/Users/office/AppData/Local/Temp/wps1.jpg">',  # WPS
+    ],
+    ids=["inline image", "image on the writer's computer"],
+)
+def test_a_photo_pasted_into_the_text_is_answered_at_once(desktop_page, pasted):
+    """The editor dropped a pasted photo without a word (or kept one the save then refused):
+    the writer is told at once to upload it through 插入图片 → 浏览…; the text is pasted."""
+    page = desktop_page
+    make_staff("editor", EDITOR)
+    log_in(page, "editor")
+    page.goto("/admin/news/article/add/")
+    body = page.locator(".tiptap.ProseMirror")
+    body.click()
+    body.evaluate(
+        """(element, html) => {
+            const data = new DataTransfer();
+            data.setData("text/html", html);
+            data.setData("text/plain", "会议纪要。");
+            element.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+        }""",
+        pasted,
+    )
+    expect(page.get_by_role("alert")).to_contain_text("网站不能保存直接粘贴进来的图片")
+    expect(body).to_contain_text("会议纪要。")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_text_pasted_without_a_photo_brings_no_warning(desktop_page):
+    page = desktop_page
+    make_staff("editor", EDITOR)
+    log_in(page, "editor")
+    page.goto("/admin/news/article/add/")
+    body = page.locator(".tiptap.ProseMirror")
+    body.click()
+    body.evaluate(
+        """element => {
+            const data = new DataTransfer();
+            data.setData("text/html", '<p>只有文字。</p><p><img src="/media/photos/2024/12/own.jpg" alt="本站照片"></p>');
+            element.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+        }"""
+    )
+    expect(body).to_contain_text("只有文字。")
+    expect(page.locator(".paste-notice")).to_have_count(0)
