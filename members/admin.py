@@ -22,6 +22,7 @@ from .models import (
 @admin.register(CountyBranch)
 class CountyBranchAdmin(ReadableDeletionMixin, RichTextAdminMixin, EditConflictMixin, PhotoPipelineMixin, admin.ModelAdmin):
     photo_folders = {"photo": "branches"}
+    photo_descriptions = {"photo": "photo_alt"}
     list_display = ["name", "association_name", "president", "phone", "has_establishment", "last_election_year", "order"]
     list_editable = ["order"]
     list_filter = ["has_establishment", "last_election_year", "is_sample"]

@@ -5,7 +5,6 @@ Every fact a reader sees on the about pages is a row here, editable in the admin
 templates hold no facts of their own.
 """
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -111,11 +110,6 @@ class CountyBranch(models.Model):
         """The phone number as a ``tel:`` address: digits and a leading + only."""
         digits = "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
         return f"tel:{digits}" if digits else ""
-
-    def clean(self):
-        super().clean()
-        if self.photo and not self.photo_alt.strip():
-            raise ValidationError({"photo_alt": _("有照片时必须填写“照片说明”,为看不见图片的读者描述照片内容。")})
 
 
 class CouncilUnitQuerySet(models.QuerySet):

@@ -32,6 +32,7 @@ class MilestoneInline(admin.StackedInline):
 @admin.register(Programme)
 class ProgrammeAdmin(ReadableDeletionMixin, RichTextAdminMixin, EditConflictMixin, PhotoPipelineMixin, admin.ModelAdmin):
     photo_folders = {"hero_image": "programmes"}
+    photo_descriptions = {"hero_image": "hero_alt"}
     list_display = ["name", "slug", "start_year", "order", "is_active"]
     list_editable = ["order", "is_active"]
     search_fields = ["name"]

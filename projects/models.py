@@ -88,11 +88,6 @@ class Programme(models.Model):
     def partner_list(self) -> list[str]:
         return [line.strip() for line in self.partners.splitlines() if line.strip()]
 
-    def clean(self):
-        super().clean()
-        if self.hero_image and not self.hero_alt.strip():
-            raise ValidationError({"hero_alt": _("有题图时必须填写“题图说明”,为看不见图片的读者描述图片内容。")})
-
 
 class Figure(models.Model):
     """One measured value of a programme for one year, e.g. 累计培训海员 6000+ 人 in 2024."""

@@ -64,9 +64,16 @@ class PhotoPipelineMixin:
     ``images.store_image``: pixels only (no EXIF, GPS or comments), a random name, and
     renditions for phones. And a form shown again with errors names the files that were chosen.
 
-    ``photo_folders`` maps an image field to its media folder."""
+    ``photo_folders`` maps an image field to its media folder; ``photo_descriptions`` an image
+    field to the field that describes it, required with a photo, as the article's cover's is
+    (readers who cannot see the photo got alt="")."""
 
     photo_folders: dict[str, str] = {}
+    photo_descriptions: dict[str, str] = {}
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return _requiring_descriptions(form, self.model, self.photo_descriptions) if self.photo_descriptions else form
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if request.method == "POST" and request.FILES and _form_refused(context):
@@ -83,6 +90,24 @@ class PhotoPipelineMixin:
             if field in form.changed_data and upload and not upload._committed:
                 setattr(obj, field, images.store_image(upload.file, folder=folder).name)
         super().save_model(request, obj, form, change)
+
+
+def _requiring_descriptions(form, model, descriptions):
+    # In the change form only: the list's own form (list_editable) has no description field to
+    # show the error beside, and a photo saved before descriptions were required must not
+    # stop a change of its 排序 there.
+    class DescribedPhotos(form):
+        def clean(self):
+            cleaned = super().clean()
+            for photo, description in descriptions.items():
+                if description in self.fields and cleaned.get(photo) and not (cleaned.get(description) or "").strip():
+                    self.add_error(description, _("有%(photo)s时必须填写“%(description)s”,为看不见图片的读者描述图片内容。") % {
+                        "photo": model._meta.get_field(photo).verbose_name,
+                        "description": model._meta.get_field(description).verbose_name,
+                    })
+            return cleaned
+
+    return DescribedPhotos
 
 
 EDIT_CONFLICT_MESSAGE = _(

@@ -360,3 +360,23 @@ def test_a_photo_without_a_description_is_refused(client, superuser, model, fiel
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not getattr(model.objects.get(pk=instance.pk), field)
+
+
+
+@pytest.mark.parametrize("model, field", [(Programme, "hero_image"), (CountyBranch, "photo")])
+def test_a_photo_saved_before_descriptions_were_required_does_not_stop_the_lists_own_edits(client, superuser, model, field):
+    """The list's 排序 is edited in place (list_editable): that form has no description field,
+    and requiring one there was a 500."""
+    from yanan_portal.tests.admin_forms import _FormFields
+
+    instance = ProgrammeFactory() if model is Programme else CountyBranch.objects.first()
+    model.objects.filter(pk=instance.pk).update(**{field: "old/photo.jpg"})
+    changelist = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    parser = _FormFields("changelist-form")
+    parser.feed(client.get(changelist).content.decode())
+    form = {name: values for name, values in parser.data.items() if values}
+    row = next(name.removesuffix("-id") for name, values in form.items() if name.endswith("-id") and values == [str(instance.pk)])
+    form[f"{row}-order"] = ["77"]
+    response = client.post(changelist, {**form, "_save": "保存"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert model.objects.get(pk=instance.pk).order == 77
