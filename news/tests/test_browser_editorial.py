@@ -193,6 +193,7 @@ def test_a_kept_copy_older_than_someone_elses_save_is_shown_to_copy_from_not_res
     editor is shown what it holds, to merge by hand."""
     from django.db.models import F
 
+    from members.models import CountyBranch
     from news.tests.factories import ArticleFactory
 
     page = desktop_page
@@ -203,7 +204,14 @@ def test_a_kept_copy_older_than_someone_elses_save_is_shown_to_copy_from_not_res
     log_in(page, "editor")
     page.goto(f"/admin/news/article/{article.pk}/change/")
     page.fill("#id_title", "编辑改了一半的标题")
-    wait_for_kept_copy(page, "编辑改了一半的标题")
+    yanchang = CountyBranch.objects.get(name="延长县")
+    page.locator("#id_counties_from").select_option(str(yanchang.pk))
+    page.locator("#id_counties_add").click()
+    page.wait_for_function(
+        """county => Object.keys(localStorage).some(key => key.startsWith('portal:article-draft:')
+            && (JSON.parse(localStorage[key]).values.counties || []).includes(county))""",
+        arg=str(yanchang.pk),
+    )
     page.goto("/admin/")  # left without saving
 
     Article.objects.filter(pk=article.pk).update(title="他人改过的标题", version=F("version") + 1)
@@ -215,6 +223,9 @@ def test_a_kept_copy_older_than_someone_elses_save_is_shown_to_copy_from_not_res
     kept = page.get_by_role("region", name="这台电脑上保存的内容")
     expect(kept).to_contain_text("标题")
     expect(kept.locator(".draft-copy-text").first).to_have_text("编辑改了一半的标题")
+    # Choices by their names, under their label, not as ids.
+    expect(kept.locator("h3")).to_have_text(["标题", "相关县区"])
+    expect(kept.locator(".draft-copy-text").nth(1)).to_have_text("延长县")
     assert page.locator("#id_title").input_value() == "他人改过的标题"
 
     # Merged by hand, it saves.
@@ -450,6 +461,8 @@ def test_submitting_for_review_with_unsaved_changes_asks_to_save_first(desktop_p
     page.click("input[name=_continue]")
     page.wait_for_url(re.compile(re.escape(change_url) + "$"))
     expect(page.locator(".messagelist .success")).to_be_visible()
+    # Searching the 县区 choices changes nothing: 提交审核 goes ahead.
+    page.fill("#id_counties_input", "宝塔")
     page.get_by_role("link", name="提交审核").click()
     page.click("input[type=submit][value=确认提交审核]")
     page.wait_for_url(re.compile(re.escape(change_url) + "$"))
@@ -514,6 +527,25 @@ def test_a_photo_pasted_into_the_text_is_answered_at_once(desktop_page, pasted):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
+def test_a_screenshot_pasted_into_the_text_is_answered_at_once(desktop_page):
+    page = desktop_page
+    make_staff("editor", EDITOR)
+    log_in(page, "editor")
+    page.goto("/admin/news/article/add/")
+    body = page.locator(".tiptap.ProseMirror")
+    body.click()
+    body.evaluate(
+        """element => {
+            const data = new DataTransfer();
+            data.items.add(new File([new Uint8Array([137, 80, 78, 71])], "截图.png", { type: "image/png" }));
+            element.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+        }"""
+    )
+    expect(page.get_by_role("alert")).to_contain_text("网站不能保存直接粘贴进来的图片")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
 def test_text_pasted_without_a_photo_brings_no_warning(desktop_page):
     page = desktop_page
     make_staff("editor", EDITOR)
@@ -525,6 +557,9 @@ def test_text_pasted_without_a_photo_brings_no_warning(desktop_page):
         """element => {
             const data = new DataTransfer();
             data.setData("text/html", '<p>只有文字。</p><p><img src="/media/photos/2024/12/own.jpg" alt="本站照片"></p>');
+            data.setData("text/plain", "只有文字。");
+            // How Excel, WPS and Word copy cells or paragraphs: a picture of them beside the text.
+            data.items.add(new File([new Uint8Array([137, 80, 78, 71])], "image.png", { type: "image/png" }));
             element.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
         }"""
     )

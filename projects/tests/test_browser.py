@@ -207,22 +207,43 @@ def test_a_programme_text_typed_while_the_login_ran_out_is_restored_after_loggin
 @pytest.mark.django_db(transaction=True)
 def test_a_form_left_open_is_saved_after_logging_in_again_in_another_tab(desktop_page, programme_keeper):
     """A login changes the CSRF token: a programme form opened before logging out and in again
-    in another tab carried the old one, and its 保存 was refused as expired (403)."""
-    from news.tests.roles import log_in, put_cursor_at_end
+    in another tab carried the old one, and its 保存 was refused as expired (403). Back at the
+    page it takes the new login's token, but only its own user's: a colleague logged in on the
+    same computer cannot save it under their name."""
+    from django.contrib.auth.models import Permission
+
+    from news.tests.roles import log_in, make_staff, put_cursor_at_end
 
     programme, change_url = programme_keeper
+    colleague = make_staff("tongshi", None)
+    colleague.is_staff = True
+    colleague.save()
+    colleague.user_permissions.add(*Permission.objects.filter(codename__in=["view_programme", "change_programme"]))
     page = desktop_page
     log_in(page, "xiangmu")
     page.goto(change_url)
+    opened_with = page.input_value("input[name=csrfmiddlewaretoken]")
 
-    other_tab = page.context.new_page()
-    other_tab.goto("/admin/")
-    other_tab.get_by_role("button", name="注销").click()
-    other_tab.wait_for_load_state("load")
-    log_in(other_tab, "xiangmu")
-    other_tab.close()
+    def log_in_again_in_another_tab(username):
+        other_tab = page.context.new_page()
+        other_tab.goto("/admin/")
+        other_tab.get_by_role("button", name="注销").click()
+        other_tab.wait_for_load_state("load")
+        log_in(other_tab, username)
+        other_tab.close()
 
+    # A colleague logs in on this computer: the page does not take their token.
+    log_in_again_in_another_tab("tongshi")
     put_cursor_at_end(page, page.locator(".tiptap.ProseMirror").first)
+    expect(page.locator(".draft-notice")).to_contain_text("现在这台电脑上登录的是另一个账号")
+    assert page.input_value("input[name=csrfmiddlewaretoken]") == opened_with
+
+    # The page's own user logs in again: back at the page, it takes the new token and saves.
+    log_in_again_in_another_tab("xiangmu")
+    page.wait_for_timeout(3_500)  # the page asks at most every 3 s
+    put_cursor_at_end(page, page.locator(".tiptap.ProseMirror").first)
+    page.wait_for_function("token => document.querySelector('input[name=csrfmiddlewaretoken]').value !== token", arg=opened_with)
+    expect(page.locator(".draft-notice")).to_have_count(0)
     page.keyboard.type("另一个标签页重新登录以后写的。")
     page.click("input[name=_continue]")
     page.wait_for_url(re.compile(re.escape(change_url) + "$"))

@@ -14,8 +14,9 @@
 //   login (SESSION_SAVE_EVERY_REQUEST); if the login has ended anyway, a notice says so and
 //   the page keeps asking: once the editor has logged in again in another tab, the form takes
 //   the new login's CSRF token (a login changes it; the old one would make 保存 a 403).
-// - 保存 sends the CSRF token of the browser's cookie, the current login's, not the one the
-//   form was opened with (a login in another tab while this page sat idle).
+// - back at the page (or clicking into the form), it asks for the current login's CSRF token,
+//   taken only if it is the same person's login (a login in another tab while the page sat
+//   idle refused 保存 as expired; a colleague's login on a shared computer must not save it).
 (function () {
   "use strict";
   var KEEPALIVE_MS = 4 * 60 * 1000;
@@ -40,9 +41,11 @@
   // Each rich text's editor (django-prose-editor) announces itself; its textarea is kept in
   // step. Listened for at once: an editor may be built before the rest of this script runs.
   var editors = {};  // by the name of the field
+  var builtWith = {};  // each editor's text as the page brought it
   document.addEventListener("prose-editor:ready", function (event) {
     var editor = event.detail.editor;
     editors[event.detail.textarea.name] = editor;
+    builtWith[event.detail.textarea.name] = editor.getHTML();
     editor.on("update", function () { if (changed) changed(); });
   });
   var changed = null;
@@ -108,9 +111,9 @@
       : pageKey + "#" + Date.now().toString(36) + Math.random().toString(36).slice(2, 6);
   }
   var typedSinceKeepalive = false;
-  // A form that came back refused (errors) holds what was typed, not what is saved.
-  var unsaved = unconfirmed !== null && unconfirmed === key;
+  var unsaved = false;
   var submitting = false;
+  var atLoad = null;  // the form as it was when the page had loaded (for the choice boxes)
 
   function fields() {
     return Array.prototype.filter.call(form.elements, function (element) {
@@ -308,12 +311,17 @@
     box.appendChild(heading);
     Object.keys(values).forEach(function (name) {
       if (isVersion(name) || !(name in current) || comparable(name, values[name]) === comparable(name, current[name])) return;
-      var label = document.querySelector("label[for='id_" + name + "']");
+      var element = form.elements.namedItem(name);
+      if (element && !element.tagName) element = element[0];  // radio buttons
+      // The field's row (Django's "field-<name>") begins with its label, or its legend (县区).
+      var row = ".field-" + CSS.escape(name);
+      var label = form.querySelector(row + " legend, " + row + " label") ||
+        (element && element.id && document.querySelector("label[for='" + CSS.escape(element.id) + "']"));
       var title = document.createElement("h3");
       title.textContent = label ? label.textContent.replace(/[:：]\s*$/, "") : name;
       var text = document.createElement("p");
       text.className = "draft-copy-text";
-      text.textContent = name in editors ? plainText(values[name]) : [].concat(values[name]).join(", ");
+      text.textContent = name in editors ? plainText(values[name]) : readable(element, values[name]);
       box.appendChild(title);
       box.appendChild(text);
     });
@@ -325,6 +333,22 @@
     box.appendChild(close);
     form.parentNode.insertBefore(box, form);
     box.scrollIntoView();
+  }
+
+  // What a person reads for a kept value: 是/否, the names of chosen options (not their ids).
+  function readable(element, value) {
+    if (element && element.type === "checkbox") return value ? "是" : "否";
+    if (element && element.tagName === "SELECT") {
+      var names = {};
+      [element, document.getElementById(element.id.replace(/_to$/, "_from"))].forEach(function (box) {
+        Array.prototype.forEach.call(box ? box.options : [], function (option) { names[option.value] = option.textContent; });
+      });
+      if (window.SelectBox && window.SelectBox.cache[element.id.replace(/_to$/, "_from")]) {
+        window.SelectBox.cache[element.id.replace(/_to$/, "_from")].forEach(function (item) { names[item.value] = item.text; });
+      }
+      return [].concat(value).map(function (one) { return names[one] || one; }).join("、") || "(无)";
+    }
+    return String(value);
   }
 
   function plainText(html) {
@@ -353,7 +377,7 @@
     fetch(marker.dataset.keepaliveUrl, { credentials: "same-origin", redirect: "manual", cache: "no-store" })
       .then(function (response) {
         if (response.status === 204) {
-          renewToken(response.headers.get("X-CSRFToken"));
+          renewToken(response);
           if (expiredNotice) {
             expiredNotice.querySelector("p").textContent = "已重新登录,可以继续编辑并点“保存”。";
             clearInterval(reloginTimer);
@@ -368,12 +392,39 @@
       .catch(function () { /* offline for a moment: asked again on the next round */ });
   }
 
-  function renewToken(token) {
+  // The keep-alive's answer carries the login's CSRF token (a login changes it, and the form
+  // still has the one it was opened with). Taken only if it is the same person's login: on a
+  // shared computer, a form left open by one colleague must not be saved under another's.
+  var otherLogin = null;
+  function renewToken(response) {
+    var token = response.headers.get("X-CSRFToken");
     if (!token) return;
+    if (decodeURIComponent(response.headers.get("X-Username") || "") !== marker.dataset.user) {
+      if (!otherLogin) {
+        otherLogin = notice("现在这台电脑上登录的是另一个账号。本页是“" + marker.dataset.user +
+          "”打开的:请用这个账号重新登录后再保存,否则保存会被拒绝。已写的内容保存在这台电脑上。");
+      }
+      return;
+    }
+    if (otherLogin) { otherLogin.remove(); otherLogin = null; }
     Array.prototype.forEach.call(document.querySelectorAll("input[name=csrfmiddlewaretoken]"), function (input) {
       input.value = token;
     });
   }
+
+  // Back at this page (another tab, another window): a login there may have changed the token.
+  var lastLook = 0;
+  function lookAtLogin() {
+    if (Date.now() - lastLook < 3000) return;
+    lastLook = Date.now();
+    fetch(marker.dataset.keepaliveUrl, { credentials: "same-origin", redirect: "manual", cache: "no-store" })
+      .then(function (response) { if (response.status === 204) renewToken(response); })
+      .catch(function () { /* asked again next time */ });
+  }
+  window.addEventListener("focus", lookAtLogin);
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) lookAtLogin(); });
+  form.addEventListener("focusin", lookAtLogin);
+  form.addEventListener("pointerdown", lookAtLogin);
 
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
@@ -381,10 +432,34 @@
   // The workflow buttons (提交审核, 发布…) are links: they act on the article as last saved,
   // and what the form holds unsaved would not go with it (the publisher reviewed the old
   // text). While there are unsaved changes they say to save first.
+  // Decided at the click, against what the page brought: typing in a choice box's search field
+  // or a kept copy dropped changes nothing; a text the browser's 返回 refilled does.
+  function holdsUnsavedChanges() {
+    // The form came back refused (errors, a conflict): it holds what was typed, not what is saved.
+    if (unconfirmed !== null && unconfirmed === key &&
+        document.querySelector("ul.errorlist, p.errornote:not(.readonly-reason):not(.review-comment), .messagelist .error")) {
+      return true;
+    }
+    var editorChanged = Object.keys(editors).some(function (name) {
+      return comparable(name, editors[name].getHTML()) !== comparable(name, builtWith[name]);
+    });
+    return editorChanged || fields().some(function (element) {
+      if (element.name in editors) return false;
+      if (element.type === "checkbox" || element.type === "radio") return element.checked !== element.defaultChecked;
+      if (element.type === "select-multiple") {
+        return atLoad !== null && String(multipleValues(element)) !== String(atLoad[element.name]);
+      }
+      if (element.tagName === "SELECT") {
+        return Array.prototype.some.call(element.options, function (option) { return option.selected !== option.defaultSelected; });
+      }
+      return element.value !== element.defaultValue;
+    });
+  }
+
   var saveFirst = null;
   form.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a.workflow-button");
-    if (!link || !unsaved) return;
+    if (!link || !holdsUnsavedChanges()) return;
     event.preventDefault();
     if (!saveFirst) {
       saveFirst = document.createElement("p");
@@ -402,16 +477,7 @@
       new MutationObserver(function () { changed(); }).observe(select, { childList: true, subtree: true });
     });
   }
-  // A login changes the CSRF token, and the form still carries the one it was opened with:
-  // after logging in again in another tab, 保存 was refused as expired (403). The cookie holds
-  // the current token, so the form sends that.
-  function tokenFromCookie() {
-    var found = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return found ? decodeURIComponent(found[1]) : null;
-  }
-
   form.addEventListener("submit", function (event) {
-    renewToken(tokenFromCookie());
     save();
     submitting = true;
     try {
@@ -433,6 +499,7 @@
   setInterval(keepAlive, KEEPALIVE_MS);
   // After the editor has been built from the form (it reads the textarea when the page loads).
   function loaded() {
+    atLoad = snapshot();
     offerRestore();
     watchChoiceBoxes();
   }

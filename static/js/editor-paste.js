@@ -17,11 +17,14 @@
 
   function hasForeignImage(data) {
     if (!data) return false;
-    var files = Array.prototype.some.call(data.items || [], function (item) {
-      return item.kind === "file" && /^image\//.test(item.type);
-    });
-    if (files) return true;
     var html = data.getData("text/html");
+    // A picture alone (a screenshot, a copied image file). Beside text it is how Excel, WPS and
+    // Word copy cells or paragraphs as a picture too: the text is what is pasted then.
+    if (!html && !data.getData("text/plain")) {
+      return Array.prototype.some.call(data.items || [], function (item) {
+        return item.kind === "file" && /^image\//.test(item.type);
+      });
+    }
     if (!html || html.indexOf("<img") === -1) return false;
     var images = new DOMParser().parseFromString(html, "text/html").images;
     return Array.prototype.some.call(images, function (image) { return !ownPhoto(image.getAttribute("src") || ""); });
