@@ -506,62 +506,49 @@ def test_a_refused_save_with_a_numbered_list_offers_no_copy_of_what_is_on_the_pa
 def test_a_photo_pasted_into_the_text_is_answered_at_once(desktop_page, pasted):
     """The editor dropped a pasted photo without a word (or kept one the save then refused):
     the writer is told at once to upload it through 插入图片 → 浏览…; the text is pasted."""
-    page = desktop_page
-    make_staff("editor", EDITOR)
-    log_in(page, "editor")
-    page.goto("/admin/news/article/add/")
-    body = page.locator(".tiptap.ProseMirror")
-    body.click()
-    body.evaluate(
-        """(element, html) => {
-            const data = new DataTransfer();
-            data.setData("text/html", html);
-            data.setData("text/plain", "会议纪要。");
-            element.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
-        }""",
-        pasted,
-    )
-    expect(page.get_by_role("alert")).to_contain_text("网站不能保存直接粘贴进来的图片")
+    body = paste_into_a_new_article(desktop_page, html=pasted, text="会议纪要。")
+    expect(desktop_page.get_by_role("alert")).to_contain_text("网站不能保存直接粘贴进来的图片")
     expect(body).to_contain_text("会议纪要。")
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_screenshot_pasted_into_the_text_is_answered_at_once(desktop_page):
-    page = desktop_page
-    make_staff("editor", EDITOR)
-    log_in(page, "editor")
-    page.goto("/admin/news/article/add/")
-    body = page.locator(".tiptap.ProseMirror")
-    body.click()
-    body.evaluate(
-        """element => {
-            const data = new DataTransfer();
-            data.items.add(new File([new Uint8Array([137, 80, 78, 71])], "截图.png", { type: "image/png" }));
-            element.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
-        }"""
-    )
-    expect(page.get_by_role("alert")).to_contain_text("网站不能保存直接粘贴进来的图片")
+    paste_into_a_new_article(desktop_page, picture=True)
+    expect(desktop_page.get_by_role("alert")).to_contain_text("网站不能保存直接粘贴进来的图片")
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_text_pasted_without_a_photo_brings_no_warning(desktop_page):
-    page = desktop_page
+    # The site's own photo, and a picture of the copied text beside it: how Excel, WPS and Word
+    # copy cells or paragraphs.
+    body = paste_into_a_new_article(
+        desktop_page,
+        html='<p>只有文字。</p><p><img src="/media/photos/2024/12/own.jpg" alt="本站照片"></p>',
+        text="只有文字。",
+        picture=True,
+    )
+    expect(body).to_contain_text("只有文字。")
+    expect(desktop_page.locator(".paste-notice")).to_have_count(0)
+
+
+def paste_into_a_new_article(page, *, html=None, text=None, picture=False):
+    """Paste into the body of a new article as the clipboard would: HTML, plain text and/or a
+    PNG file. Returns the editor."""
     make_staff("editor", EDITOR)
     log_in(page, "editor")
     page.goto("/admin/news/article/add/")
     body = page.locator(".tiptap.ProseMirror")
     body.click()
     body.evaluate(
-        """element => {
+        """(element, [html, text, picture]) => {
             const data = new DataTransfer();
-            data.setData("text/html", '<p>只有文字。</p><p><img src="/media/photos/2024/12/own.jpg" alt="本站照片"></p>');
-            data.setData("text/plain", "只有文字。");
-            // How Excel, WPS and Word copy cells or paragraphs: a picture of them beside the text.
-            data.items.add(new File([new Uint8Array([137, 80, 78, 71])], "image.png", { type: "image/png" }));
+            if (html) data.setData("text/html", html);
+            if (text) data.setData("text/plain", text);
+            if (picture) data.items.add(new File([new Uint8Array([137, 80, 78, 71])], "image.png", { type: "image/png" }));
             element.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
-        }"""
+        }""",
+        [html, text, picture],
     )
-    expect(body).to_contain_text("只有文字。")
-    expect(page.locator(".paste-notice")).to_have_count(0)
+    return body

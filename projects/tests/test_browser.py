@@ -122,6 +122,19 @@ def programme_keeper(transactional_db):
     return programme, f"/admin/projects/programme/{programme.pk}/change/"
 
 
+def add_to_the_programme_text(page, change_url, text):
+    """As the programme keeper: open the programme, write ``text`` at the end of its text and
+    wait until 草稿保护 has kept a copy of it."""
+    from news.tests.roles import log_in, put_cursor_at_end, wait_for_kept_copy
+
+    page.context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+    log_in(page, "xiangmu")
+    page.goto(change_url)
+    put_cursor_at_end(page, page.locator(".tiptap.ProseMirror").first)
+    page.keyboard.type(text)
+    wait_for_kept_copy(page, text)
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_programme_introduction_gets_a_photo_as_an_article_does(desktop_page, programme_keeper, tmp_path):
@@ -165,16 +178,11 @@ def test_a_programme_text_typed_while_the_login_ran_out_is_restored_after_loggin
     the login lasts is kept on the computer and offered again after logging in."""
     from django.conf import settings
 
-    from news.tests.roles import PASSWORD, log_in, put_cursor_at_end, wait_for_kept_copy
+    from news.tests.roles import PASSWORD
 
     programme, change_url = programme_keeper
     page = desktop_page
-    page.context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
-    log_in(page, "xiangmu")
-    page.goto(change_url)
-    put_cursor_at_end(page, page.locator(".tiptap.ProseMirror").first)
-    page.keyboard.type("今年新建书社十个。")
-    wait_for_kept_copy(page, "今年新建书社十个。")
+    add_to_the_programme_text(page, change_url, "今年新建书社十个。")
 
     # The login ends (two hours without a request): 保存 leads to the login page, and back.
     page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
@@ -285,17 +293,11 @@ def test_every_field_of_a_programmes_figures_is_in_sight(desktop_page, width):
 def test_after_an_edit_conflict_the_kept_text_is_shown_to_merge_by_hand(desktop_page, programme_keeper):
     """The conflict message says to copy one's changes and reopen the page; reopened, the kept
     copy was offered for 恢复, which put back the colleague's fields and was refused again."""
-    from news.tests.roles import log_in, put_cursor_at_end, wait_for_kept_copy
     from projects.models import Programme
 
     programme, change_url = programme_keeper
     page = desktop_page
-    page.context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
-    log_in(page, "xiangmu")
-    page.goto(change_url)
-    put_cursor_at_end(page, page.locator(".tiptap.ProseMirror").first)
-    page.keyboard.type("我写的新段落。")
-    wait_for_kept_copy(page, "我写的新段落。")
+    add_to_the_programme_text(page, change_url, "我写的新段落。")
     Programme.objects.filter(pk=programme.pk).update(summary="同事刚改过的简介")  # a colleague saves
     page.click("input[name=_continue]")
     page.wait_for_load_state("load")
