@@ -31,7 +31,6 @@ from yanan_portal.admin_mixins import (
     may_edit_rich_text,
     show_conflict_on_top,
 )
-from yanan_portal.richtext import sanitize_html
 
 from . import services
 from .forms import ArticleAdminForm, PhotoUploadForm, TransitionForm
@@ -184,8 +183,8 @@ class ArticleAdmin(ReadableDeletionMixin, RichTextAdminMixin, DateHierarchyMixin
     readonly_fields = [
         "status_label", "published_at", "content_updated_at", "review_comment", "published_by",
         "views", "created_at", "updated_at", "created_by", "updated_by", "event_log",
-        # Shown instead of 正文 when the page is read-only (get_fieldsets); listed here so that
-        # every form built from those fieldsets, a version page's too, knows it is no form field.
+        # Shown instead of 正文 when the page is read-only (RichTextAdminMixin); listed here so
+        # that every form built from those fieldsets, a version page's too, knows it is no form field.
         "body_as_read",
     ]
     inlines = [AttachmentInline]
@@ -259,19 +258,9 @@ class ArticleAdmin(ReadableDeletionMixin, RichTextAdminMixin, DateHierarchyMixin
         if obj is None:
             # A new article is a draft; its workflow fields mean nothing yet.
             return [fs for fs in self.fieldsets if fs[0] not in {_("审核记录"), _("记录")}]
-        if not self.has_change_permission(request, obj):
-            # Read only (an editor and a published article): the body as readers see it,
-            # not its HTML source.
-            return [
-                (name, {**options, "fields": ["body_as_read" if f == "body" else f for f in options["fields"]]})
-                for name, options in self.fieldsets
-            ]
-        return self.fieldsets
-
-    @admin.display(description=_("正文"))
-    def body_as_read(self, obj):
-        # Sanitised on every save; again here, as for the public page, before it is marked safe.
-        return format_html('<div class="rich-text-readonly">{}</div>', mark_safe(sanitize_html(obj.body)))
+        # Read only (an editor and a published article): RichTextAdminMixin shows the body as
+        # readers see it, not its HTML source.
+        return super().get_fieldsets(request, obj)
 
     # --- display ------------------------------------------------------------------------
 

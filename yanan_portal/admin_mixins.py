@@ -151,14 +151,11 @@ class RichTextAdminMixin:
     def __init__(self, model, admin_site):
         super().__init__(model, admin_site)
         # On a page the staff member may only view, each rich text is shown as readers see it,
-        # not as its HTML source, by a display method "<field>_as_read" (the article defines
-        # its own, news/admin.py).
+        # not as its HTML source, by a display method "<field>_as_read".
         self._shown_as_read = {}
         for field in rich_text_fields(model):
-            display = f"{field.name}_as_read"
-            if not hasattr(type(self), display):
-                self._shown_as_read[field.name] = display
-                setattr(self, display, _as_read(field))
+            self._shown_as_read[field.name] = display = f"{field.name}_as_read"
+            setattr(self, display, _as_read(field))
 
     def _only_viewed(self, request, obj) -> bool:
         return bool(self._shown_as_read) and obj is not None and not self.has_change_permission(request, obj)
@@ -316,9 +313,9 @@ class ReadableDeletionMixin:
     def get_deleted_objects(self, objs, request):
         to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
         readable = {}
+        own_name = self.model._meta.verbose_name
         for through, own, other in _link_tables(self.model):
             other_name = other.related_model._meta.verbose_name
-            own_name = self.model._meta.verbose_name
             prefix = f"{capfirst(through._meta.verbose_name)}: "
             for row in through._default_manager.filter(**{f"{own.name}__in": objs}).select_related(other.name):
                 readable[f"{prefix}{row}"] = _("%(other)s“%(name)s”与此%(own)s的关联(%(other)s本身不删除)") % {
