@@ -112,3 +112,15 @@ def wait_for_kept_copy(page, text: str) -> None:
         "text => Object.keys(localStorage).some(key => key.startsWith('portal:article-draft:') && localStorage[key].includes(text))",
         arg=text,
     )
+
+
+def open_a_copy_older_than_a_colleagues_save(page):
+    """On a page whose kept copy (草稿保护) was written before a colleague's save: there is no
+    恢复, only 显示这些内容; returns the box that shows the copy."""
+    from playwright.sync_api import expect
+
+    notice = page.locator(".draft-notice")
+    expect(notice).to_contain_text("之后已有同事修改并保存了本页,不能直接恢复")
+    expect(notice.get_by_role("button", name="恢复这些内容")).to_have_count(0)
+    notice.get_by_role("button", name="显示这些内容").click()
+    return page.get_by_role("region", name="这台电脑上保存的内容")

@@ -10,7 +10,17 @@ from django.views.static import serve
 
 from news.models import Article, ArticleEvent
 from news.tests.factories import ChannelFactory
-from news.tests.roles import EDITOR, PASSWORD, PUBLISHER, insert_photo, log_in, make_staff, put_cursor_at_end, wait_for_kept_copy
+from news.tests.roles import (
+    EDITOR,
+    PASSWORD,
+    PUBLISHER,
+    insert_photo,
+    log_in,
+    make_staff,
+    open_a_copy_older_than_a_colleagues_save,
+    put_cursor_at_end,
+    wait_for_kept_copy,
+)
 from yanan_portal.urls import urlpatterns as site_patterns
 
 # The live server serves uploaded media as nginx does in production.
@@ -216,11 +226,7 @@ def test_a_kept_copy_older_than_someone_elses_save_is_shown_to_copy_from_not_res
 
     Article.objects.filter(pk=article.pk).update(title="他人改过的标题", version=F("version") + 1)
     page.goto(f"/admin/news/article/{article.pk}/change/")
-    notice = page.locator(".draft-notice")
-    expect(notice).to_contain_text("之后已有同事修改并保存了本页,不能直接恢复")
-    expect(notice.get_by_role("button", name="恢复这些内容")).to_have_count(0)
-    notice.get_by_role("button", name="显示这些内容").click()
-    kept = page.get_by_role("region", name="这台电脑上保存的内容")
+    kept = open_a_copy_older_than_a_colleagues_save(page)
     expect(kept).to_contain_text("标题")
     expect(kept.locator(".draft-copy-text").first).to_have_text("编辑改了一半的标题")
     # Choices by their names, under their label, not as ids.

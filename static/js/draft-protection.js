@@ -340,11 +340,12 @@
     if (element && element.type === "checkbox") return value ? "是" : "否";
     if (element && element.tagName === "SELECT") {
       var names = {};
-      [element, document.getElementById(element.id.replace(/_to$/, "_from"))].forEach(function (box) {
+      var available = element.id.replace(/_to$/, "_from");  // the other box of 县区/项目
+      [element, document.getElementById(available)].forEach(function (box) {
         Array.prototype.forEach.call(box ? box.options : [], function (option) { names[option.value] = option.textContent; });
       });
-      if (window.SelectBox && window.SelectBox.cache[element.id.replace(/_to$/, "_from")]) {
-        window.SelectBox.cache[element.id.replace(/_to$/, "_from")].forEach(function (item) { names[item.value] = item.text; });
+      if (window.SelectBox && window.SelectBox.cache[available]) {
+        window.SelectBox.cache[available].forEach(function (item) { names[item.value] = item.text; });
       }
       return [].concat(value).map(function (one) { return names[one] || one; }).join("、") || "(无)";
     }
@@ -371,10 +372,16 @@
   var expiredNotice = null;
   var reloginTimer = null;
 
+  // The keep-alive address: 204 with the login's CSRF token and user, or the login page's
+  // redirect once the login has ended.
+  function askTheServer() {
+    return fetch(marker.dataset.keepaliveUrl, { credentials: "same-origin", redirect: "manual", cache: "no-store" });
+  }
+
   function keepAlive(afterExpiry) {
     if (!afterExpiry && (!typedSinceKeepalive || expiredNotice)) return;
     typedSinceKeepalive = false;
-    fetch(marker.dataset.keepaliveUrl, { credentials: "same-origin", redirect: "manual", cache: "no-store" })
+    askTheServer()
       .then(function (response) {
         if (response.status === 204) {
           renewToken(response);
@@ -417,7 +424,7 @@
   function lookAtLogin() {
     if (Date.now() - lastLook < 3000) return;
     lastLook = Date.now();
-    fetch(marker.dataset.keepaliveUrl, { credentials: "same-origin", redirect: "manual", cache: "no-store" })
+    askTheServer()
       .then(function (response) { if (response.status === 204) renewToken(response); })
       .catch(function () { /* asked again next time */ });
   }
