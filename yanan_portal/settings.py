@@ -63,6 +63,9 @@ if not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Django's page (templates/403_csrf.html), or for a form of the admin the admin's with the way back.
 CSRF_FAILURE_VIEW = "yanan_portal.security_views.csrf_failure"
+# Django's storage (cookie, then session); admin messages built of two sentences lose the
+# English space between them (yanan_portal/messages.py).
+MESSAGE_STORAGE = "yanan_portal.messages.ChineseSentenceStorage"
 
 # Absolute address of the site, used for QR codes, feeds and canonical links.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 PASSWORD = "延安-宝塔山-1937-春"
 
@@ -173,9 +174,30 @@ def test_the_admin_addresses_staff_as_nin_throughout(admin_client):
     )
     message = str(list(response.context["messages"])[0])
     assert re.sub(r"<[^>]+>", "", message) == "成功修改了文章“称呼测试”。您可以在下面再次编辑它。"
+    # 保存并继续编辑 on a new record: Django joins two sentences with " " in code; no space here.
+    response = admin_client.post(
+        reverse("admin:news_article_add"), form_data(title="新建称呼", _continue="1"), follow=True
+    )
+    message = str(list(response.context["messages"])[0])
+    assert re.sub(r"<[^>]+>", "", message) == "成功添加了文章“新建称呼”。您可以在下面再次编辑它。"
     # Filter headings read 按状态, not 以 状态.
     changelist = admin_client.get(reverse("admin:news_article_changelist")).content.decode()
     assert "按状态" in changelist and "以 " not in changelist
+
+
+def test_messages_join_chinese_sentences_without_losing_escaping():
+    from django.utils.html import format_html
+    from django.utils.safestring import SafeData
+
+    from yanan_portal.messages import join_chinese_sentences
+
+    safe = join_chinese_sentences(format_html("已保存“{}”。 您可以继续编辑。 ", "<b>标题</b>"))
+    assert isinstance(safe, SafeData)
+    assert safe == "已保存“&lt;b&gt;标题&lt;/b&gt;”。您可以继续编辑。 "
+    # Plain text stays plain (the template escapes it); English sentences keep their spaces.
+    plain = join_chinese_sentences("第一句！ 第二句？ Third. Fourth.")
+    assert plain == "第一句！第二句？Third. Fourth." and not isinstance(plain, SafeData)
+    assert join_chinese_sentences(gettext_lazy("Saved.")) == "Saved."
 
 
 def _admin_script_strings() -> dict[str, str]:
