@@ -309,3 +309,29 @@ def test_after_an_edit_conflict_the_kept_text_is_shown_to_merge_by_hand(desktop_
     expect(kept).to_contain_text("我写的新段落。")
     expect(kept).not_to_contain_text("<p>")
     assert page.locator("#id_summary").input_value() == "同事刚改过的简介"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_date_pickers_month_reads_as_chinese_writes_it(desktop_page):
+    """Django's date picker titled its month “十二月 2026” (month name, space, year, joined in
+    its code); static/js/admin-calendar.js writes it “2026年12月”, also after turning the month."""
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from news.tests.roles import PASSWORD, log_in
+
+    User.objects.create_superuser("guanli", password=PASSWORD)
+    page = desktop_page
+    log_in(page, "guanli")
+    page.goto("/admin/projects/readingroom/add/")
+    page.locator("#calendarlink0").click()
+    caption = page.locator("#calendarin0 caption")
+    today = timezone.localdate()
+    expect(caption).to_have_text(f"{today.year}年{today.month}月")
+    page.locator("#calendarbox0 .calendarnav-next").click()
+    following = (today.replace(day=1) + timezone.timedelta(days=31)).replace(day=1)
+    expect(caption).to_have_text(f"{following.year}年{following.month}月")
+    # Choosing a day still fills the field as Django's picker does (zh_Hans writes 2027/01/15).
+    page.locator("#calendarin0 a", has_text=re.compile(r"^15$")).click()
+    assert page.locator("#id_opened").input_value() == following.replace(day=15).strftime("%Y/%m/%d")
