@@ -86,6 +86,9 @@ class ReplicaReadsMiddleware:
             if failures:
                 _read_failed(failures[0])
                 _reads_from_replica.set(False)
+                # The discarded response is not close()d: that sends request_finished, which
+                # ends this request's database connections and caches while it still needs
+                # them; a public page is rendered text and holds no file to release.
                 response = self.get_response(request)
             return response
         finally:
