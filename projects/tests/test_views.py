@@ -143,6 +143,10 @@ def test_programme_page_shows_figures_with_source_and_date_chart_and_table(reade
     assert "累计培训海员历年数据表" in html
     assert re.search(r'<th scope="row">2021年</th>\s*<td data-label="数值">', html)
     assert "示例" in html and "标注“示例”" in html
+    # The note describes the marks the chart draws: hollow points, dashed lines, no value.
+    note = re.search(r'<p class="sample-note">(.*?)</p>', html).group(1)
+    assert "空心的点" in note and "虚线" in note and "*" not in note
+    assert 'class="chart-point is-sample"' in html and 'class="chart-line is-sample"' in html
     # Timeline, partners, start year.
     assert '<time datetime="2023-10">2023年10月</time>' in html
     assert "相关报道:座谈会报道" in html
