@@ -1,11 +1,13 @@
 import re
 
 from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import http_date
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from yanan_portal import protected_media
@@ -137,7 +139,10 @@ class SearchView(ElidedPageRangeMixin, ListView):
     """/search/?q=…&channel=&year=&county=&programme=: published articles only, best first.
 
     Filters are plain links. A filter value that names nothing is ignored (the page still
-    answers 200); an out-of-range page is a 404 like every other list.
+    answers 200). So is a page number that is not one of the results' pages (an old shared
+    link, a typed address): unlike a list, whose stale pages should leave search engines' indexes
+    with a 404, a search is a reader's question, and it is answered with the nearest page and a
+    note rather than lost.
     """
 
     template_name = "news/search.html"
@@ -188,6 +193,25 @@ class SearchView(ElidedPageRangeMixin, ListView):
         paginator.__dict__["count"] = self.total  # Paginator.count is a cached_property
         return paginator
 
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        asked = self.request.GET.get(self.page_kwarg, "")
+        self.page_notice = ""
+        try:
+            page = paginator.page(asked or 1)
+        except PageNotAnInteger:
+            page = paginator.page(1)
+            self.page_notice = _("网址中的页码“%(asked)s”无效,下面是第 1 页。") % {"asked": asked[:20]}
+        except EmptyPage:
+            # Below 1: the first page; beyond the last (fewer results now): the last.
+            number = 1 if int(asked) < 1 else paginator.num_pages
+            page = paginator.page(number)
+            self.page_notice = _("搜索结果没有第 %(asked)s 页,下面是第 %(number)s 页。") % {
+                "asked": asked[:20],
+                "number": number,
+            }
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.query
@@ -210,6 +234,7 @@ class SearchView(ElidedPageRangeMixin, ListView):
             max_query_length=search.MAX_QUERY_LENGTH,
             capped=self.capped,
             ignored_filters=self.ignored_filters,
+            page_notice=self.page_notice,
             crumbs=[{"name": "搜索", "url": None}],
         )
         return context

@@ -335,7 +335,11 @@ def test_pagination_keeps_the_query(reader):
     assert "?q=%E7%8E%89%E7%9F%B3&amp;page=2" in page1.content.decode()
     page3 = reader.get("/search/", {"q": "玉石", "page": "3"})
     assert len(page3.context["articles"]) == 3
-    assert reader.get("/search/", {"q": "玉石", "page": "9"}).status_code == 404
+    # An old shared link to a page the results no longer reach: the last page, with a note.
+    beyond = reader.get("/search/", {"q": "玉石", "page": "9"})
+    assert beyond.status_code == 200 and beyond.context["page_obj"].number == 3
+    assert '<p class="notice" role="status">搜索结果没有第 9 页,下面是第 3 页。</p>' in beyond.content.decode()
+    assert "搜索结果没有" not in page3.content.decode()
 
 
 def factory_title(word):
@@ -492,10 +496,33 @@ def test_a_year_without_articles_and_a_stale_channel_are_named_in_the_notice(rea
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("page", ["abc", "0", "-1", "99999999999999999999", "1.5"])
-def test_bad_page_is_404(reader, page):
-    ArticleFactory(title="海员培训")
-    assert reader.get("/search/", {"q": "海员", "page": page}).status_code == 404
+@pytest.mark.parametrize(
+    "page, shown, note",
+    [
+        ("abc", 1, "网址中的页码“abc”无效,下面是第 1 页。"),
+        ("1.5", 1, "网址中的页码“1.5”无效,下面是第 1 页。"),
+        ("<b>2</b>", 1, "网址中的页码“&lt;b&gt;2&lt;/b&gt;”无效,下面是第 1 页。"),
+        ("0", 1, "搜索结果没有第 0 页,下面是第 1 页。"),
+        ("-1", 1, "搜索结果没有第 -1 页,下面是第 1 页。"),
+        ("99999999999999999999", 2, "搜索结果没有第 99999999999999999999 页,下面是第 2 页。"),
+        ("x" * 300, 1, "网址中的页码“" + "x" * 20 + "”无效,下面是第 1 页。"),
+    ],
+)
+def test_a_bad_page_number_shows_the_nearest_page_with_a_note(reader, page, shown, note):
+    """A search is a reader's question: a page number that is not one of its pages (typed, or an
+    old link) no longer loses the search to the site's 404 page."""
+    ArticleFactory.create_batch(12, title=factory_title("海员培训"))
+    response = reader.get("/search/", {"q": "海员", "page": page})
+    html = response.content.decode()
+    assert response.status_code == 200 and response.context["page_obj"].number == shown
+    assert f'<p class="notice" role="status">{note}</p>' in html
+    assert 'value="海员"' in html and html.count('class="search-excerpt"') >= 2
+
+
+@pytest.mark.django_db
+def test_no_results_and_a_page_number_say_both(reader):
+    html = reader.get("/search/", {"q": "无此词语", "page": "3"}).content.decode()
+    assert "搜索结果没有第 3 页,下面是第 1 页。" in html and "没有找到" in html
 
 
 # --- Query counts ------------------------------------------------------------------------
