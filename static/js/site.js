@@ -1,8 +1,20 @@
 // Small enhancements only; every page works without this file.
 document.addEventListener("DOMContentLoaded", function () {
+  // WeChat's own browser has no printing: there 打印 would do nothing.
+  var canPrint = !/MicroMessenger/i.test(navigator.userAgent);
   document.querySelectorAll("[data-print]").forEach(function (button) {
+    if (!canPrint) return;
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });
+  });
+  // 字号 and 配色 come back to the same page: in place of it in the history, so that 返回
+  // afterwards leaves the page instead of showing it again at the size before.
+  document.querySelectorAll('a[href^="/preferences/"]').forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+      event.preventDefault();
+      window.location.replace(link.href);
+    });
   });
 });
 

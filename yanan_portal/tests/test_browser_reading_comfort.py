@@ -93,6 +93,66 @@ def test_size_and_contrast_switches_are_server_rendered_and_work_without_javascr
     page.context.close()
 
 
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("size", ["lg", "xl"])
+def test_on_a_phone_in_large_text_the_article_starts_on_the_first_screen(chromium, live_server, a11y_tools, demo_content, size):
+    """At 特大 the header grew with the text: 550 of a 390×844 phone's 844 px, the title at 679 px
+    and the first line of the article at 1,568 px. It keeps about its 标准 size there now."""
+    page = new_checked_page(chromium, live_server, cookies={"textsize": size}, **PHONE)
+    page.goto(seed_url())
+    expect(page.locator("html")).to_have_class(re.compile(rf"\btext-{size}\b"))
+    header = page.locator(".site-header").bounding_box()
+    title = page.locator(".article-header h1").bounding_box()
+    assert header["y"] + header["height"] <= 300, f"header ends at {header['y'] + header['height']} px"
+    assert title["y"] <= 844 / 2, f"the title starts at {title['y']} px"
+    # Every control of the header still on the screen's width and as large as the size asks.
+    controls = page.locator(".site-header .header-top").locator("a, input, button")
+    minimum = 60 if size == "xl" else 44
+    for box in [control.bounding_box() for control in controls.all()]:
+        assert box["height"] >= minimum and box["x"] + box["width"] <= 390
+    assert horizontal_overflow(page) <= 0
+    assert_no_console_errors(page)
+    page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_changing_the_text_size_leaves_back_to_the_page_before(chromium, live_server, a11y_tools, demo_content):
+    """字号 comes back to the same page in place of it in the history: 返回 then goes to the list
+    the reader came from, not to the same article at the size before."""
+    page = new_checked_page(chromium, live_server, **PHONE)
+    page.goto("/news/org/")
+    page.get_by_role("link", name=re.compile(SEED_PREFIX)).first.click()
+    expect(page.locator("h1")).to_have_text(re.compile(SEED_PREFIX))
+    page.get_by_role("group", name="阅读设置").get_by_role("link", name="字号大").click()
+    expect(page.locator("html")).to_have_class(re.compile(r"\btext-lg\b"))
+    page.get_by_role("group", name="文章工具").get_by_role("link", name="字号特大").click()
+    expect(page.locator("html")).to_have_class(re.compile(r"\btext-xl\b"))
+    expect(page).to_have_url(re.compile(re.escape(seed_url()) + "$"))
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/news/org/$"))
+    expect(page.locator("html")).to_have_class(re.compile(r"\btext-xl\b"))
+    assert_no_console_errors(page)
+    page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_no_print_button_inside_wechat(chromium, live_server, a11y_tools, demo_content):
+    """WeChat's own browser cannot print: 打印 would do nothing there."""
+    wechat = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47"
+    page = new_checked_page(chromium, live_server, user_agent=wechat, **PHONE)
+    page.goto(seed_url())
+    expect(page.get_by_role("group", name="文章工具").get_by_role("link", name="字号特大")).to_be_visible()
+    expect(page.locator("[data-print]")).to_be_hidden()
+    other = new_checked_page(chromium, live_server, **PHONE)
+    other.goto(seed_url())
+    expect(other.get_by_role("button", name="打印")).to_be_visible()
+    page.context.close()
+    other.context.close()
+
+
 FOCUS_JS = """() => {
     const el = document.activeElement;
     if (!el || el === document.body) return null;
