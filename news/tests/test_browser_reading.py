@@ -56,6 +56,11 @@ def test_phone_reader_goes_from_home_to_seed_article_and_keeps_font_size(chromiu
     expect(page.locator(".editor")).to_contain_text("李韵")
     page.wait_for_load_state()  # the stylesheet applied, not the browser's 16 px
     assert body_font_px(page) >= 18
+    # The QR code is a picture the page's policy lets load (long press in WeChat: 识别图中二维码).
+    qr = page.get_by_role("img", name=re.compile("^本文二维码"))
+    qr.scroll_into_view_if_needed()
+    expect(qr).to_have_js_property("complete", True)
+    assert qr.evaluate("img => img.naturalWidth") == 2 * qr.evaluate("img => img.width") > 100
     check_page(page, served)
 
     # The article's 字号 switch: 特大 is the largest size, and it stays after a reload.

@@ -1,7 +1,9 @@
+import base64
 import re
 from datetime import timedelta
 
 import pytest
+import segno
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -169,7 +171,13 @@ def test_article_page_shows_everything_a_reader_expects(reader, article):
     assert "(责任编辑:李韵)" in html
     assert "<h2>一、牢记初心</h2>" in html
     assert re.search(r"附件一\.pdf</a> <span class=\"file-meta\">\(PDF,15\xa0字节\)</span>", html)
-    assert "扫码分享文章" in html and "<svg" in html
+    # The QR code is a picture (WeChat's long press recognises pictures only) of the canonical address.
+    assert "扫码分享文章" in html and '<svg class="qr"' not in html
+    qr = re.search(r'<img class="qr" src="data:image/png;base64,([^"]+)" width="(\d+)" height="\2" alt="本文二维码[^"]+">', html)
+    assert qr and base64.b64decode(qr.group(1)).startswith(b"\x89PNG")
+    canonical = segno.make(f"http://127.0.0.1:8000{article.get_absolute_url()}", error="m")
+    assert qr.group(1) == canonical.png_data_uri(scale=8, border=2, dark="#000", light="#fff").split(",")[1]
+    assert int(qr.group(2)) == canonical.symbol_size(scale=4, border=2)[0]
     assert "更新时间" not in html
     crumbs = re.search(r'<nav class="breadcrumb.*?</nav>', html, re.S).group(0)
     assert "网站首页" in crumbs and "工作动态" in crumbs and "市会动态" in crumbs
