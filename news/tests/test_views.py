@@ -171,13 +171,7 @@ def test_article_page_shows_everything_a_reader_expects(reader, article):
     assert "(责任编辑:李韵)" in html
     assert "<h2>一、牢记初心</h2>" in html
     assert re.search(r"附件一\.pdf</a> <span class=\"file-meta\">\(PDF,15\xa0字节\)</span>", html)
-    # The QR code is a picture (WeChat's long press recognises pictures only) of the canonical address.
-    assert "扫码分享文章" in html and '<svg class="qr"' not in html
-    qr = re.search(r'<img class="qr" src="data:image/png;base64,([^"]+)" width="(\d+)" height="\2" alt="本文二维码[^"]+">', html)
-    assert qr and base64.b64decode(qr.group(1)).startswith(b"\x89PNG")
-    canonical = segno.make(f"http://127.0.0.1:8000{article.get_absolute_url()}", error="m")
-    assert qr.group(1) == canonical.png_data_uri(scale=8, border=2, dark="#000", light="#fff").split(",")[1]
-    assert int(qr.group(2)) == canonical.symbol_size(scale=4, border=2)[0]
+    assert "扫码分享文章" in html and '<img class="qr" src="data:image/png;base64,' in html
     assert "更新时间" not in html
     crumbs = re.search(r'<nav class="breadcrumb.*?</nav>', html, re.S).group(0)
     assert "网站首页" in crumbs and "工作动态" in crumbs and "市会动态" in crumbs
@@ -233,13 +227,16 @@ def test_previous_and_next_order_ties_by_id_and_skip_scheduled_articles(reader, 
 
 
 def test_qr_code_encodes_the_absolute_url(reader, article, settings):
-    import segno
-
+    """A picture (WeChat's long press recognises QR codes in pictures only, not in inline SVG)
+    of the canonical address, drawn at twice the size it is shown."""
     settings.SITE_URL = "https://www.example.cn"
     html = reader.get(article.get_absolute_url()).text
-    expected = segno.make(f"https://www.example.cn{article.get_absolute_url()}", error="m").svg_inline(scale=4, border=2)
-    # Same modules: compare the drawn path of the QR code.
-    assert re.search(r' d="([^"]+)"', expected).group(1) in html
+    assert '<svg class="qr"' not in html
+    qr = re.search(r'<img class="qr" src="data:image/png;base64,([^"]+)" width="(\d+)" height="\2" alt="本文二维码[^"]+">', html)
+    assert qr and base64.b64decode(qr.group(1)).startswith(b"\x89PNG")
+    expected = segno.make(f"https://www.example.cn{article.get_absolute_url()}", error="m")
+    assert qr.group(1) == expected.png_data_uri(scale=8, border=2, dark="#000", light="#fff").split(",", 1)[1]
+    assert int(qr.group(2)) == expected.symbol_size(scale=4, border=2)[0]
 
 
 def test_article_under_wrong_channel_redirects_permanently(reader, channels, article):
