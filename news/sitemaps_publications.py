@@ -27,13 +27,17 @@ class PublicationSitemap(SiteURLSitemap):
 
 
 class PublicationPagesSitemap(SiteURLSitemap):
-    """The library's own lists: the index, the magazine shelf and the year archive."""
+    """The library's own lists: the index, the magazine shelf, the year archive and each of its
+    years with something published (the rule the year's page answers 404 by)."""
 
     changefreq = "weekly"
     priority = 0.5
 
     def items(self):
-        return ["publications:index", "publications:shelf", "publications:archive"]
+        lists = [("publications:index", {}), ("publications:shelf", {}), ("publications:archive", {})]
+        years = Publication.objects.published().order_by("-year").values_list("year", flat=True).distinct()
+        return lists + [("publications:year", {"year": year}) for year in years]
 
     def location(self, item):
-        return reverse(item)
+        name, kwargs = item
+        return reverse(name, kwargs=kwargs)

@@ -17,12 +17,12 @@ from .sitemap_base import SiteURLSitemap
 
 
 class StaticPageSitemap(SiteURLSitemap):
-    """Pages that are not records: the home page and the list pages."""
+    """Pages that are not records: the home page, the list pages and 无障碍说明."""
 
     changefreq = "daily"
 
     def items(self):
-        return ["home", "members:branch-list", "projects:programme-list"]
+        return ["home", "members:branch-list", "projects:programme-list", "accessibility"]
 
     def location(self, item):
         return reverse(item)

@@ -156,7 +156,7 @@ def test_article_sitemap_only_published_with_lastmod(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("section", "path"),
-    [("pages", "/"), ("pages", "/branches/"), ("pages", "/programmes/"), ("channels", "/news/org/"), ("counties", "/branches/baota/")],
+    [("pages", "/"), ("pages", "/branches/"), ("pages", "/programmes/"), ("pages", "/accessibility/"), ("channels", "/news/org/"), ("counties", "/branches/baota/")],
 )
 def test_other_sections(client, counties, section, path):  # noqa: F811
     ChannelFactory(slug="org")
@@ -202,9 +202,10 @@ def test_sitemap_index_lastmod_is_one_aggregate_over_public_articles(client, dja
     newest = ArticleFactory(published_at=now - timedelta(days=3), content_updated_at=now - timedelta(days=2))
     ArticleFactory(status=Article.Status.DRAFT, published_at=None)  # edited later, never public
     ArticleFactory(published_at=now + timedelta(days=1))  # scheduled: not yet public
-    # A count per paginated section and one aggregate per section with a lastmod, whatever
-    # the number of articles; Django's default would read every article to find the newest.
-    with django_assert_num_queries(7) as captured:
+    # A count per paginated section (the publication pages: their archive years) and one
+    # aggregate per section with a lastmod, whatever the number of articles; Django's default
+    # would read every article to find the newest.
+    with django_assert_num_queries(8) as captured:
         root = xml(client.get("/sitemap.xml"))
     article_reads = [q["sql"] for q in captured.captured_queries if '"news_article"' in q["sql"]]
     assert len(article_reads) == 2

@@ -1,6 +1,7 @@
 """The publications library's rules: the publication rule grid, PDF checks, derived fields."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -77,7 +78,24 @@ def test_sitemap_locations_and_pages():
     sitemap = PublicationSitemap()
     assert sitemap.location(sitemap.items().get()) == publication.get_absolute_url()
     pages = PublicationPagesSitemap()
-    assert [pages.location(item) for item in pages.items()] == ["/publications/", "/publications/magazine/", "/publications/archive/"]
+    assert [pages.location(item) for item in pages.items()] == [
+        "/publications/", "/publications/magazine/", "/publications/archive/", f"/publications/archive/{publication.year}/"
+    ]
+
+
+def test_sitemap_lists_each_archive_year_with_something_published(client):
+    PublicationFactory(year=2024)
+    PublicationFactory(year=2024)
+    PublicationFactory(year=2021)
+    PublicationFactory(year=2019, status=Publication.Status.DRAFT)
+    PublicationFactory(year=2018, published_at=timezone.now() + timedelta(days=1))  # scheduled
+    locations = client.get("/sitemap-publication-pages.xml").content.decode()
+    years = re.findall(r"/publications/archive/(\d{4})/</loc>", locations)
+    assert years == ["2024", "2021"]
+    for year in years:
+        assert client.get(f"/publications/archive/{year}/").status_code == 200
+    assert client.get("/publications/archive/2019/").status_code == 404
+    assert client.get("/publications/archive/2018/").status_code == 404
 
 
 def test_search_matches_every_word_in_title_toc_and_number():
