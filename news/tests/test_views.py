@@ -252,6 +252,14 @@ def test_bad_article_ids_are_404(reader, article, path):
     assert "页面不存在" in response.text
 
 
+def test_an_id_with_leading_zeros_is_not_a_second_address(reader, article):
+    """One address per article: /news/work-city/01/ showed the article of /news/work-city/1/."""
+    assert reader.get(article.get_absolute_url()).status_code == 200
+    for zeros in ("0", "00"):
+        response = reader.get(f"/news/work-city/{zeros}{article.pk}/")
+        assert response.status_code == 404 and "页面不存在" in response.text
+
+
 def test_article_query_count_does_not_grow(reader, channels, article, django_assert_num_queries):
     cache.clear()
     with django_assert_num_queries(QUERIES["article"]):
