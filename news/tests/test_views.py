@@ -252,6 +252,12 @@ def test_bad_article_ids_are_404(reader, article, path):
     assert "页面不存在" in response.text
 
 
+def test_the_news_address_itself_leads_to_the_home_page(reader):
+    """A reader who trims an article's address to /news/ finds the channels, not a 404."""
+    response = reader.get("/news/", {"from": "singlemessage"})
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
 def test_an_id_with_leading_zeros_is_not_a_second_address(reader, article):
     """One address per article: /news/work-city/01/ showed the article of /news/work-city/1/."""
     assert reader.get(article.get_absolute_url()).status_code == 200
