@@ -196,20 +196,20 @@ class SearchView(ElidedPageRangeMixin, ListView):
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
         asked = self.request.GET.get(self.page_kwarg, "")
-        self.page_notice = ""
+        shown = asked if len(asked) <= 20 else asked[:20] + "…"
+        notice = ""
         try:
             page = paginator.page(asked or 1)
         except PageNotAnInteger:
             page = paginator.page(1)
-            self.page_notice = _("网址中的页码“%(asked)s”无效,下面是第 1 页。") % {"asked": asked[:20]}
+            notice = _("网址中的页码“%(asked)s”无效,下面是第 1 页。") % {"asked": shown}
         except EmptyPage:
             # Below 1: the first page; beyond the last (fewer results now): the last.
             number = 1 if int(asked) < 1 else paginator.num_pages
             page = paginator.page(number)
-            self.page_notice = _("搜索结果没有第 %(asked)s 页,下面是第 %(number)s 页。") % {
-                "asked": asked[:20],
-                "number": number,
-            }
+            notice = _("搜索结果没有第 %(asked)s 页,下面是第 %(number)s 页。") % {"asked": shown, "number": number}
+        # Said only above results: with no search or nothing found there is no page to speak of.
+        self.page_notice = notice if self.query and paginator.count else ""
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):

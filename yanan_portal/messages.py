@@ -2,8 +2,10 @@
 
 Django's admin builds some messages from two sentences with an English space between them
 (``msg += " " + _("You may edit it again below.")`` after 保存并继续编辑 on a new record), which
-reads as “成功添加了文章“…”。 您可以在下面再次编辑它。”. Chinese puts no space after 。！？；：,
-so the storage drops it before the message is kept, whichever code added the message.
+reads as “成功添加了文章“…”。 您可以在下面再次编辑它。”. Chinese puts no space between
+sentences, so the storage drops a space after 。！？ before a Chinese character, whichever code
+added the message. Only there: a title quoted in a message (“通知： 2026年度”) keeps its spaces
+elsewhere, and a title with “。 ” inside is rare enough to accept.
 """
 
 import re
@@ -12,8 +14,8 @@ from django.contrib.messages.storage.fallback import FallbackStorage
 from django.utils.functional import Promise
 from django.utils.safestring import SafeData, mark_safe
 
-# A space after Chinese sentence punctuation, before more text (not at the end of the message).
-_SPACE_AFTER_CHINESE_PUNCTUATION = re.compile(r"(?<=[。！？；：])[ \u00a0]+(?=\S)")
+# A space between a Chinese sentence's end and the next Chinese sentence.
+_SPACE_AFTER_CHINESE_PUNCTUATION = re.compile(r"(?<=[。！？])[ \u00a0]+(?=[\u3400-\u9fff“「《(])")
 
 
 def join_chinese_sentences(message):

@@ -505,7 +505,7 @@ def test_a_year_without_articles_and_a_stale_channel_are_named_in_the_notice(rea
         ("0", 1, "搜索结果没有第 0 页,下面是第 1 页。"),
         ("-1", 1, "搜索结果没有第 -1 页,下面是第 1 页。"),
         ("99999999999999999999", 2, "搜索结果没有第 99999999999999999999 页,下面是第 2 页。"),
-        ("x" * 300, 1, "网址中的页码“" + "x" * 20 + "”无效,下面是第 1 页。"),
+        ("x" * 300, 1, "网址中的页码“" + "x" * 20 + "…”无效,下面是第 1 页。"),
     ],
 )
 def test_a_bad_page_number_shows_the_nearest_page_with_a_note(reader, page, shown, note):
@@ -520,9 +520,12 @@ def test_a_bad_page_number_shows_the_nearest_page_with_a_note(reader, page, show
 
 
 @pytest.mark.django_db
-def test_no_results_and_a_page_number_say_both(reader):
-    html = reader.get("/search/", {"q": "无此词语", "page": "3"}).content.decode()
-    assert "搜索结果没有第 3 页,下面是第 1 页。" in html and "没有找到" in html
+@pytest.mark.parametrize("query", ["无此词语", "", "%"])
+def test_a_page_number_is_not_spoken_of_without_results(reader, query):
+    """No search, nothing found, or a query of symbols: the page's own message, no page note."""
+    html = reader.get("/search/", {"q": query, "page": "3"}).content.decode()
+    assert reader.get("/search/", {"q": query, "page": "3"}).status_code == 200
+    assert "下面是第" not in html and "无效,下面" not in html
 
 
 # --- Query counts ------------------------------------------------------------------------

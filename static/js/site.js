@@ -18,6 +18,20 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 });
 
+// A page brought back by 返回 from the browser's back/forward cache is the copy drawn before:
+// if 字号 or 配色 changed since (on a later page), it is drawn again as the server now draws it.
+window.addEventListener("pageshow", function (event) {
+  if (!event.persisted) return;
+  function cookie(name, known, fallback) {
+    var value = (document.cookie.match(new RegExp("(?:^|;\\s*)" + name + "=([^;]*)")) || [])[1];
+    return known.indexOf(value) >= 0 ? value : fallback;
+  }
+  var classes = document.documentElement.classList;
+  var size = "text-" + cookie("textsize", ["md", "lg", "xl"], "md");
+  var contrast = "contrast-" + cookie("contrast", ["normal", "high"], "normal");
+  if (!classes.contains(size) || !classes.contains(contrast)) window.location.reload();
+});
+
 // 朗读 (read aloud, issue 8): the article's text in the browser's own zh-CN voice.
 // No third-party service; the controls stay hidden when the browser has no Chinese voice.
 (function () {

@@ -194,9 +194,11 @@ def test_messages_join_chinese_sentences_without_losing_escaping():
     safe = join_chinese_sentences(format_html("已保存“{}”。 您可以继续编辑。 ", "<b>标题</b>"))
     assert isinstance(safe, SafeData)
     assert safe == "已保存“&lt;b&gt;标题&lt;/b&gt;”。您可以继续编辑。 "
-    # Plain text stays plain (the template escapes it); English sentences keep their spaces.
+    # Plain text stays plain (the template escapes it); English sentences keep their spaces, and
+    # so does a title after a colon or before a number.
     plain = join_chinese_sentences("第一句！ 第二句？ Third. Fourth.")
-    assert plain == "第一句！第二句？Third. Fourth." and not isinstance(plain, SafeData)
+    assert plain == "第一句！第二句？ Third. Fourth." and not isinstance(plain, SafeData)
+    assert join_chinese_sentences("已保存“通知： 2026年度”。 “附件”已删除。 2 项") == "已保存“通知： 2026年度”。“附件”已删除。 2 项"
     assert join_chinese_sentences(gettext_lazy("Saved.")) == "Saved."
 
 

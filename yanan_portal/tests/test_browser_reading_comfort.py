@@ -112,6 +112,12 @@ def test_on_a_phone_in_large_text_the_article_starts_on_the_first_screen(chromiu
     for box in [control.bounding_box() for control in controls.all()]:
         assert box["height"] >= minimum and box["x"] + box["width"] <= 390
     assert horizontal_overflow(page) <= 0
+    # On every width the promise covers, the search button stays beside its box.
+    for width in (390, 360, 320):
+        page.set_viewport_size({"width": width, "height": 740})
+        box, button = page.locator("#header-search-q").bounding_box(), page.locator(".header-search button").bounding_box()
+        assert abs(box["y"] - button["y"]) < 2 and button["x"] + button["width"] <= width, width
+        assert horizontal_overflow(page) <= 0, width
     assert_no_console_errors(page)
     page.context.close()
 
@@ -133,6 +139,33 @@ def test_changing_the_text_size_leaves_back_to_the_page_before(chromium, live_se
     page.go_back()
     expect(page).to_have_url(re.compile(r"/news/org/$"))
     expect(page.locator("html")).to_have_class(re.compile(r"\btext-xl\b"))
+    assert_no_console_errors(page)
+    page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_page_back_from_the_back_forward_cache_takes_the_size_chosen_since(chromium, live_server, a11y_tools, demo_content):
+    """Phones' browsers (iOS Safari, WeChat, Chrome on Android) show the list 返回 goes to as it was
+    drawn, at the size before. Playwright's Chromium runs without that cache, so the browser's
+    restoring event is sent by hand: the page is drawn again only when 字号 or 配色 changed."""
+    page = new_checked_page(chromium, live_server, **PHONE)
+    page.goto("/news/org/")
+    page.evaluate("window.drawnOnce = true")
+    restored = "() => window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}))"
+    page.evaluate(restored)  # nothing changed: the same page stays
+    page.evaluate("() => window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: false}))")
+    assert page.evaluate("window.drawnOnce") is True
+    page.context.add_cookies([{"name": "textsize", "value": "xl", "url": live_server.url}])
+    page.evaluate("() => window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: false}))")
+    assert page.evaluate("window.drawnOnce") is True  # a page loaded anew is drawn as it is
+    with page.expect_navigation():
+        page.evaluate(restored)
+    expect(page.locator("html")).to_have_class(re.compile(r"\btext-xl\b"))
+    page.context.add_cookies([{"name": "contrast", "value": "high", "url": live_server.url}])
+    with page.expect_navigation():
+        page.evaluate(restored)
+    expect(page.locator("html")).to_have_class(re.compile(r"\bcontrast-high\b"))
     assert_no_console_errors(page)
     page.context.close()
 
