@@ -17,6 +17,22 @@ def _isolated_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _live_server_requests_finished(request):
+    """After a test that used the live server, its requests still running (a keep-alive the
+    closed page had sent) finish before the database is emptied for the next test. On SQLite the
+    server shares the test's in-memory connection: a request ending inside the emptying could
+    undo it, and the next test found the last one's staff user (UNIQUE constraint failed).
+    Autouse fixtures of this file are set up after pytest-django's database one, so this runs
+    before it is torn down."""
+    yield
+    if "live_server" not in request.fixturenames:
+        return
+    server = request.getfixturevalue("live_server")
+    for thread in list(getattr(server.thread.httpd, "_threads", None) or []):
+        thread.join(timeout=10)
+
+
+@pytest.fixture(autouse=True)
 def _page_cache_only_where_tested(request, settings):
     """The whole-page cache is off unless a test is marked ``page_cache``: the other tests
     pin each view's own queries and output, which a cached copy would hide."""
