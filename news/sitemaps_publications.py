@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from yanan_portal.sitemap_base import SiteURLSitemap
 
+from .publication_selectors import published_years
 from .publications import Publication
 
 
@@ -35,8 +36,7 @@ class PublicationPagesSitemap(SiteURLSitemap):
 
     def items(self):
         lists = [("publications:index", {}), ("publications:shelf", {}), ("publications:archive", {})]
-        years = Publication.objects.published().order_by("-year").values_list("year", flat=True).distinct()
-        return lists + [("publications:year", {"year": year}) for year in years]
+        return lists + [("publications:year", {"year": year}) for year, _count in published_years()]
 
     def location(self, item):
         name, kwargs = item
