@@ -1,12 +1,12 @@
 // Small enhancements only; every page works without this file.
 document.addEventListener("DOMContentLoaded", function () {
-  // WeChat's own browser has no printing: there 打印 would do nothing.
-  var canPrint = !/MicroMessenger/i.test(navigator.userAgent);
-  document.querySelectorAll("[data-print]").forEach(function (button) {
-    if (!canPrint) return;
-    button.hidden = false;
-    button.addEventListener("click", function () { window.print(); });
-  });
+  // WeChat's own browser has no printing: there 打印 would do nothing and stays hidden.
+  if (!/MicroMessenger/i.test(navigator.userAgent)) {
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
   // 字号 and 配色 come back to the same page: in place of it in the history, so that 返回
   // afterwards leaves the page instead of showing it again at the size before.
   document.querySelectorAll('a[href^="/preferences/"]').forEach(function (link) {
@@ -22,6 +22,7 @@ document.addEventListener("DOMContentLoaded", function () {
 // if 字号 or 配色 changed since (on a later page), it is drawn again as the server now draws it.
 window.addEventListener("pageshow", function (event) {
   if (!event.persisted) return;
+  // The values the server knows (yanan_portal/views.py); any other cookie it draws as the default.
   function cookie(name, known, fallback) {
     var value = (document.cookie.match(new RegExp("(?:^|;\\s*)" + name + "=([^;]*)")) || [])[1];
     return known.indexOf(value) >= 0 ? value : fallback;
