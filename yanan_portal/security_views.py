@@ -1,5 +1,6 @@
 """Error pages for refused requests, and the local server of uploaded media."""
 
+import errno
 import mimetypes
 import posixpath
 
@@ -131,6 +132,11 @@ def serve_media(request, path, document_root=None):
         response = static.serve(request, path, document_root=document_root or settings.MEDIA_ROOT)
     except SuspiciousFileOperation:
         raise Http404("不在媒体目录中")
+    except OSError as error:
+        # A name longer than the file system allows names no file: a 404, not a 500.
+        if error.errno != errno.ENAMETOOLONG:
+            raise
+        raise Http404("文件名太长")
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
     if content_type not in INLINE_MEDIA_TYPES:
         response.headers["Content-Type"] = "application/octet-stream"

@@ -294,6 +294,12 @@ def test_media_outside_the_folder_or_listings_are_404(rf, settings, media, path)
         serve(rf, settings, path)
 
 
+@pytest.mark.parametrize("path", ["a" * 300, "covers/" + "a" * 5000, "长" * 100 + ".jpg"])
+def test_a_media_name_too_long_for_the_file_system_is_404(rf, settings, media, path):
+    with pytest.raises(Http404):
+        serve(rf, settings, path)
+
+
 # --- Backup and restore of a local (SQLite) run; PostgreSQL: test_postgres_faults.py ----
 
 
