@@ -24,11 +24,11 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from PIL import Image, ImageOps
 
-from .uploads import validate_image
+from .uploads import IMAGE_STORED_MAX_WIDTH, validate_image
 
 # The master is never wider than this; renditions come in these widths (those narrower
 # than the master). 480 fills a phone, 960 a phone at 2x, 1440 a desktop at 2x.
-MASTER_MAX_WIDTH = 2000
+MASTER_MAX_WIDTH = IMAGE_STORED_MAX_WIDTH
 RENDITION_WIDTHS = (480, 960, 1440)
 JPEG_QUALITY = 82
 WEBP_QUALITY = 78

@@ -12,12 +12,17 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
 
 IMAGE_MAX_BYTES = 20 * 1024 * 1024
 # About 40 megapixels: a large camera photo passes, a decompression bomb does not.
 IMAGE_MAX_PIXELS = 40_000_000
 IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+# Every photo is stored at most this wide (images.store_image scales it down), with a WebP
+# copy, and WebP holds at most 16,383 pixels a side: a long picture narrower than that
+# width keeps its height, so it must fit.
+IMAGE_STORED_MAX_WIDTH = 2000
+IMAGE_STORED_MAX_HEIGHT = 16_383
 
 ATTACHMENT_MAX_BYTES = 50 * 1024 * 1024
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -81,6 +86,13 @@ def size_and_limit(size: int, limit: int) -> dict[str, str]:
     return {"size": shown, "limit": cap}
 
 
+def stored_height(width: int, height: int) -> int:
+    """The height of a photo of this size once scaled down to IMAGE_STORED_MAX_WIDTH."""
+    if width <= IMAGE_STORED_MAX_WIDTH:
+        return height
+    return max(1, round(height * IMAGE_STORED_MAX_WIDTH / width))
+
+
 def validate_image(upload) -> None:
     """Accept only a real JPEG, PNG, WebP or GIF of sensible size."""
     if not upload:
@@ -111,6 +123,16 @@ def validate_image(upload) -> None:
         upload.seek(0)
         with Image.open(upload) as image:
             image.load()
+            # After the load: a PNG's EXIF may follow its pixels.
+            if image.getexif().get(ExifTags.Base.Orientation) in {5, 6, 7, 8}:
+                # Stored turned upright (ImageOps.exif_transpose): a quarter turn.
+                width, height = height, width
+        if stored_height(width, height) > IMAGE_STORED_MAX_HEIGHT:
+            raise ValidationError(
+                _("图片太长(%(w)s×%(h)s),网站保存不了。长图请裁成几张,分别上传。")
+                % {"w": width, "h": height},
+                code="too_long",
+            )
     except ValidationError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):

@@ -34,6 +34,19 @@ def png_declaring(width: int, height: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
 
 
+def png_bytes(size) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def jpeg_turned_a_quarter(size) -> bytes:
+    """A JPEG of ``size`` whose EXIF says to show it turned 90° (orientation 6)."""
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    return jpeg_bytes(size, exif=exif.tobytes())
+
+
 def zip_without_word_folder() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -49,6 +62,10 @@ BAD_FILES = {
     "HTML renamed .pdf": ("notice.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>"),
     "ZIP renamed .docx": ("report.docx", zip_without_word_folder()),
     "empty file": ("empty.jpg", b""),
+    # Longer than WebP holds (16,383 px) once stored at most 2,000 px wide.
+    "long picture 20 x 20,000": ("long.png", png_bytes((20, 20_000))),
+    "long picture 1 x 70,000": ("long.png", png_bytes((1, 70_000))),
+    "long picture shown turned": ("turned.jpg", jpeg_turned_a_quarter((20_000, 100))),
 }
 
 
@@ -109,6 +126,23 @@ def test_bad_covers_are_refused(editor_client, settings, case):
     assert response.status_code == 200
     assert all(has_chinese(e) for e in response.context["adminform"].form.errors["cover"])
     assert not Article.objects.exists() and stored_files(settings) == []
+
+
+@pytest.mark.parametrize("size", [(1000, 16_383), (2400, 16_000), (16_000, 20)])
+def test_a_long_picture_that_fits_once_stored_is_accepted(size):
+    from yanan_portal.uploads import validate_image
+
+    validate_image(SimpleUploadedFile("long.png", png_bytes(size)))
+
+
+def test_a_long_picture_is_refused_with_what_to_do(editor_client, settings):
+    response = editor_client.post(
+        reverse("admin:news_article_photo_picker"),
+        {"image": SimpleUploadedFile("long.png", png_bytes((1000, 17_000))), "alt": "长图", "caption": ""},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["image"] == ["图片太长(1000×17000),网站保存不了。长图请裁成几张,分别上传。"]
+    assert stored_files(settings) == []
 
 
 def test_photo_is_turned_upright_stripped_and_rendered(settings):
