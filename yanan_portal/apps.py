@@ -8,7 +8,7 @@ class PortalConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import pre_save
 
-        from . import cache
+        from . import cache, lookups
         from .richtext import sanitize_rich_text_fields
 
         # A safety net under every rich-text field: whatever door the text comes through
@@ -16,6 +16,7 @@ class PortalConfig(AppConfig):
         pre_save.connect(sanitize_rich_text_fields, dispatch_uid="portal-sanitize-rich-text")
         # The one place that links content changes to the page cache (yanan_portal/cache.py).
         cache.connect_signals()
+        lookups.register()
         _admin_yes_no_icons_in_chinese()
 
 
