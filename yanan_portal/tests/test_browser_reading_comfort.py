@@ -65,6 +65,12 @@ def test_text_sizes_line_height_and_tap_targets(chromium, live_server, a11y_tool
         page.locator(".nav-menu > summary").click()  # open the phone menu so that its links are measured
         small = page.evaluate(TARGETS_JS, minimum_target)
         assert not small, f"{path} at {size}: targets under {minimum_target}px: {small}"
+        # The footer has no running text: each of its links is a target, so none is exempt.
+        inline = page.evaluate(
+            "() => [...document.querySelectorAll('footer a[href]')]"
+            ".filter(a => getComputedStyle(a).display === 'inline').map(a => a.textContent.trim())"
+        )
+        assert not inline, f"{path}: footer links measured as running text: {inline}"
         page.set_viewport_size({"width": 320, "height": 740})
         assert horizontal_overflow(page) <= 0, f"{path} scrolls sideways at 320px in size {size}"
         page.set_viewport_size(PHONE["viewport"])
